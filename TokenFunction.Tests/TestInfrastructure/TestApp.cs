@@ -29,8 +29,9 @@ public sealed class TestApp : IDisposable
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
-        configure?.Invoke(services);
         services.AddSigningCredentials(configuration).AddTokenIssuing();
+        // After the app's registrations, so a test's replacement is the one resolved.
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

@@ -15,9 +15,8 @@ public static class SecretsServiceCollectionExtensions
     {
         services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateOnStart();
         services.AddOptions<VideoSdkOptions>().BindConfiguration(VideoSdkOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<SecretsOptionsValidator>();
-        services.AddSingleton<IValidateOptions<KeyVaultOptions>>(sp => sp.GetRequiredService<SecretsOptionsValidator>());
-        services.AddSingleton<IValidateOptions<VideoSdkOptions>>(sp => sp.GetRequiredService<SecretsOptionsValidator>());
+        services.AddSingleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>();
+        services.AddSingleton<IValidateOptions<VideoSdkOptions>, VideoSdkOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<CredentialsSourceReporter>();
 

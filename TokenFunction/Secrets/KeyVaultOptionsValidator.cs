@@ -3,9 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Secrets;
 
-/// <summary>Start-up checks of where the signing credentials come from; each failure names the setting to fix.</summary>
-public sealed partial class SecretsOptionsValidator(IOptions<KeyVaultOptions> keyVault) :
-    IValidateOptions<KeyVaultOptions>, IValidateOptions<VideoSdkOptions>
+/// <summary>Start-up checks of the Key Vault settings; each failure names the setting to fix.</summary>
+public sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>
 {
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxFetchTimeout = TimeSpan.FromMinutes(1);
@@ -52,41 +51,9 @@ public sealed partial class SecretsOptionsValidator(IOptions<KeyVaultOptions> ke
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    public ValidateOptionsResult Validate(string? name, VideoSdkOptions options)
-    {
-        var failures = new List<string>();
-        var vault = keyVault.Value;
-        if (vault.IsConfigured)
-        {
-            if (!string.IsNullOrEmpty(options.ApiSecret))
-            {
-                failures.Add($"{VideoSdkOptions.SectionName}:{nameof(options.ApiSecret)} must not be set when {Key(nameof(vault.VaultUri))} is: the secret is read from Key Vault. Remove the setting.");
-            }
+    internal static string Key(string property) => $"{KeyVaultOptions.SectionName}:{property}";
 
-            if (string.IsNullOrWhiteSpace(options.ApiKey) && !IsSecretName(vault.ApiKeySecretName))
-            {
-                failures.Add($"Set {VideoSdkOptions.SectionName}:{nameof(options.ApiKey)}, or {Key(nameof(vault.ApiKeySecretName))} to a Key Vault secret name.");
-            }
-        }
-        else
-        {
-            if (string.IsNullOrWhiteSpace(options.ApiKey))
-            {
-                failures.Add($"{VideoSdkOptions.SectionName}:{nameof(options.ApiKey)} is required when {Key(nameof(vault.VaultUri))} is empty (local development mode).");
-            }
-
-            if (string.IsNullOrWhiteSpace(options.ApiSecret))
-            {
-                failures.Add($"{VideoSdkOptions.SectionName}:{nameof(options.ApiSecret)} is required when {Key(nameof(vault.VaultUri))} is empty (local development mode).");
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static string Key(string property) => $"{KeyVaultOptions.SectionName}:{property}";
-
-    private static bool IsSecretName(string? value) => value is not null && SecretName().IsMatch(value);
+    internal static bool IsSecretName(string? value) => value is not null && SecretName().IsMatch(value);
 
     [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
     private static partial Regex SecretName();

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using static TokenFunction.Secrets.KeyVaultOptionsValidator;
+
+namespace TokenFunction.Secrets;
+
+/// <summary>
+/// Start-up checks of the VideoSDK settings, which depend on the mode: with a vault the secret must not be
+/// in configuration; without one (local development) key and secret both must be.
+/// </summary>
+public sealed class VideoSdkOptionsValidator(IOptions<KeyVaultOptions> keyVault) : IValidateOptions<VideoSdkOptions>
+{
+    public ValidateOptionsResult Validate(string? name, VideoSdkOptions options)
+    {
+        var failures = new List<string>();
+        var vault = keyVault.Value;
+        if (vault.IsConfigured)
+        {
+            if (!string.IsNullOrEmpty(options.ApiSecret))
+            {
+                failures.Add($"{VideoSdkOptions.SectionName}:{nameof(options.ApiSecret)} must not be set when {Key(nameof(vault.VaultUri))} is: the secret is read from Key Vault. Remove the setting.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.ApiKey) && !IsSecretName(vault.ApiKeySecretName))
+            {
+                failures.Add($"Set {VideoSdkOptions.SectionName}:{nameof(options.ApiKey)}, or {Key(nameof(vault.ApiKeySecretName))} to a Key Vault secret name.");
+            }
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(options.ApiKey))
+            {
+                failures.Add($"{VideoSdkOptions.SectionName}:{nameof(options.ApiKey)} is required when {Key(nameof(vault.VaultUri))} is empty (local development mode).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.ApiSecret))
+            {
+                failures.Add($"{VideoSdkOptions.SectionName}:{nameof(options.ApiSecret)} is required when {Key(nameof(vault.VaultUri))} is empty (local development mode).");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
