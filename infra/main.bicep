@@ -305,6 +305,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       appSettings: appSettings
     }
   }
+  // The subnet is named by resourceId(), which carries no dependency: without this the app could be created
+  // before the VNet it joins.
+  dependsOn: [virtualNetwork]
 }
 
 // Deployments go through the app's identity; no username/password publishing for either channel.

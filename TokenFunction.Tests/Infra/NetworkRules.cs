@@ -23,9 +23,13 @@ public static class NetworkRules
         Each(d, ResourceTypes.Site, site =>
         {
             var subnetId = site.Text("properties.virtualNetworkSubnetId");
+            // ARM orders by declared dependencies only; a subnet named by resourceId() carries none.
+            var ordered = That((d.TemplateResource("functionApp")["dependsOn"] as JsonArray ?? [])
+                    .Any(dependency => dependency?.GetValue<string>() == "virtualNetwork"),
+                "the function app does not depend on the VNet it may join");
             if (!IsIsolated(d))
             {
-                return That(subnetId is null, $"the app joins {subnetId} without network isolation");
+                return That(subnetId is null, $"the app joins {subnetId} without network isolation").Concat(ordered);
             }
             var delegated = d.OfType(ResourceTypes.VirtualNetwork).SelectMany(network =>
                 (network.At("properties.subnets") as JsonArray ?? [])
@@ -33,7 +37,8 @@ public static class NetworkRules
                         .Any(delegation => delegation!.Text("properties.serviceName") == FlexSubnetDelegation))
                     .Select(subnet => $"{network.Id()}/subnets/{subnet!.Text("name")}"));
             return That(delegated.Contains(subnetId, StringComparer.OrdinalIgnoreCase),
-                $"the app's subnet {subnetId ?? "(none)"} is not delegated to {FlexSubnetDelegation}");
+                    $"the app's subnet {subnetId ?? "(none)"} is not delegated to {FlexSubnetDelegation}")
+                .Concat(ordered);
         }));
 
     /// <summary>Each private endpoint resolves through a private DNS zone linked to the VNet.</summary>

@@ -14,6 +14,7 @@ public static class Sabotage
         ("httpsOnly: true", "httpsOnly: false", SiteRules.HttpsOnly),
         ("ftpsState: 'Disabled'", "ftpsState: 'FtpsOnly'", SiteRules.FtpsDisabled),
         ("DisableLocalAuth: true", "DisableLocalAuth: false", MonitoringRules.AppInsightsLocalAuthDisabled),
+        ("  dependsOn: [virtualNetwork]\n}", "}", NetworkRules.AppJoinsTheDelegatedSubnetWhenIsolated),
     ];
 
     public static (string Find, string Replace)[] Edits => Breaks.Select(b => (b.Find, b.Replace)).ToArray();
