@@ -61,10 +61,10 @@ public sealed class InfraFixture : IAsyncLifetime
         var build = BicepCli.RunAsync(source, "build", InfraWorkspace.MainTemplate, "--stdout");
         var lint = BicepCli.RunAsync(source, "lint", InfraWorkspace.MainTemplate);
         var buildParams = BicepCli.RunAsync(source, "build-params", InfraWorkspace.MainParameters, "--stdout");
-        var defaultSnapshot = SnapshotAsync(InfraWorkspace.CopyOfSource(), parameters: null);
-        var isolatedSnapshot = SnapshotAsync(InfraWorkspace.CopyOfSource(), IsolatedParameters);
-        var sabotaged = CompileAsync(InfraWorkspace.CopyOfSource(Sabotage.Edits));
-        var wildcard = RunSnapshotAsync(InfraWorkspace.CopyOfSource(), WildcardCorsParameters);
+        var defaultSnapshot = SnapshotOfCopyAsync(parameters: null);
+        var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters);
+        var sabotaged = CompileBrokenCopyAsync();
+        var wildcard = RunSnapshotOfCopyAsync(WildcardCorsParameters);
 
         Build = await build;
         Lint = await lint;
@@ -78,33 +78,36 @@ public sealed class InfraFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static async Task<ArmDeployment> CompileAsync(InfraWorkspace copy)
+    // Each helper owns its copy and deletes it only after every run in it has finished.
+    private static async Task<ArmDeployment> CompileBrokenCopyAsync()
     {
+        using var copy = InfraWorkspace.CopyOfSource(Sabotage.Edits);
         var build = BicepCli.RunAsync(copy.Directory, "build", InfraWorkspace.MainTemplate, "--stdout");
-        var snapshot = SnapshotAsync(copy, parameters: null);
+        var snapshot = SnapshotInAsync(copy, parameters: null);
         return new ArmDeployment(ParseTemplate(await build), await snapshot);
     }
 
-    private static async Task<JsonObject> SnapshotAsync(InfraWorkspace copy, string? parameters)
+    private static async Task<JsonObject> SnapshotOfCopyAsync(string? parameters)
     {
-        using (copy)
-        {
-            var run = await RunSnapshotInAsync(copy, parameters);
-            var snapshotFile = Path.Combine(copy.Directory, Path.ChangeExtension(ParametersFileName(parameters), ".snapshot.json"));
-            if (run.ExitCode != 0 || !File.Exists(snapshotFile))
-            {
-                throw new InvalidOperationException($"snapshot failed: {run}");
-            }
-            return JsonNode.Parse(await File.ReadAllTextAsync(snapshotFile))!.AsObject();
-        }
+        using var copy = InfraWorkspace.CopyOfSource();
+        return await SnapshotInAsync(copy, parameters);
     }
 
-    private static async Task<BicepRun> RunSnapshotAsync(InfraWorkspace copy, string parameters)
+    private static async Task<BicepRun> RunSnapshotOfCopyAsync(string parameters)
     {
-        using (copy)
+        using var copy = InfraWorkspace.CopyOfSource();
+        return await RunSnapshotInAsync(copy, parameters);
+    }
+
+    private static async Task<JsonObject> SnapshotInAsync(InfraWorkspace copy, string? parameters)
+    {
+        var run = await RunSnapshotInAsync(copy, parameters);
+        var snapshotFile = Path.Combine(copy.Directory, Path.ChangeExtension(ParametersFileName(parameters), ".snapshot.json"));
+        if (run.ExitCode != 0 || !File.Exists(snapshotFile))
         {
-            return await RunSnapshotInAsync(copy, parameters);
+            throw new InvalidOperationException($"snapshot failed: {run}");
         }
+        return JsonNode.Parse(await File.ReadAllTextAsync(snapshotFile))!.AsObject();
     }
 
     private static Task<BicepRun> RunSnapshotInAsync(InfraWorkspace copy, string? parameters)
