@@ -327,16 +327,19 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
 // Role assignments of the app's identity (least privilege)
 // ---------------------------------------------------------------------------------------------------
 
+// principalType spares the lookup that fails while a brand-new identity is still replicating.
+func appIdentityGrant(roleId string, principalId string) object => {
+  roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+  principalId: principalId
+  principalType: 'ServicePrincipal'
+}
+
 // Scoped to each secret, not the vault: the app can read these two secrets and nothing else stored there.
 resource secretReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (secret, i) in vaultSecrets: if (!empty(secret.value)) {
     name: guid(secrets[i].id, functionApp.id, roleIds.keyVaultSecretsUser)
     scope: secrets[i]
-    properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
-      principalId: functionApp.identity.principalId
-      principalType: 'ServicePrincipal'
-    }
+    properties: appIdentityGrant(roleIds.keyVaultSecretsUser, functionApp.identity.principalId)
   }
 ]
 
@@ -344,25 +347,14 @@ resource secretReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, functionApp.id, roleIds.storageBlobDataOwner)
   scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataOwner)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
+  properties: appIdentityGrant(roleIds.storageBlobDataOwner, functionApp.identity.principalId)
 }
 
 // Needed because App Insights refuses instrumentation-key-only ingestion (DisableLocalAuth).
 resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, functionApp.id, roleIds.monitoringMetricsPublisher)
   scope: appInsights
-  properties: {
-    roleDefinitionId: subscriptionResourceId(
-      'Microsoft.Authorization/roleDefinitions',
-      roleIds.monitoringMetricsPublisher
-    )
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-  }
+  properties: appIdentityGrant(roleIds.monitoringMetricsPublisher, functionApp.identity.principalId)
 }
 
 resource operatorSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
