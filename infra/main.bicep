@@ -32,7 +32,7 @@ param operatorPrincipalId string = ''
 @description('Kind of principal operatorPrincipalId names.')
 param operatorPrincipalType string = 'User'
 
-@description('Browser origins allowed to call the endpoint (exact https origins). A "*" entry makes the deployment fail.')
+@description('Browser origins allowed to call the endpoint (exact https origins). Any "*" makes the deployment fail.')
 param corsAllowedOrigins string[] = []
 
 @allowed([512, 2048, 4096])
@@ -106,10 +106,11 @@ var roleIds = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-// A "*" origin would let any web page mint tokens with a visitor's browser; fail() stops the deployment.
-var corsOrigins = contains(corsAllowedOrigins, '*')
-  ? fail('corsAllowedOrigins must not contain "*": list the exact origins of the web apps that call the endpoint.')
-  : corsAllowedOrigins
+// A "*" origin would let any web page mint tokens with a visitor's browser (a "*." one, any page under that
+// domain); fail() stops the deployment.
+var corsOrigins = empty(filter(corsAllowedOrigins, origin => contains(origin, '*')))
+  ? corsAllowedOrigins
+  : fail('corsAllowedOrigins must not contain "*": list the exact origins of the web apps that call the endpoint.')
 
 // Only the secrets given as parameters are written (a condition per secret); the others are left to be set
 // out of band, so an empty parameter never overwrites a value set with az keyvault secret set.
