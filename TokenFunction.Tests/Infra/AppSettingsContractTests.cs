@@ -1,0 +1,76 @@
+using System.Reflection;
+
+namespace TokenFunction.Tests.Infra;
+
+/// <summary>
+/// One source of truth for configuration keys: every "Section__Property" app setting the template sets must
+/// bind to a property of the app's options class whose SectionName is that section. A key the app does not
+/// bind would be silently ignored in Azure and the app would run on its defaults.
+/// </summary>
+[Collection(InfraTestGroup.Name)]
+public sealed class AppSettingsContractTests(InfraFixture infra)
+{
+    // Settings read by the Functions host and the platform, not by the app's options.
+    private static readonly string[] PlatformPrefixes = ["AzureWebJobsStorage__", "APPLICATIONINSIGHTS_", "FUNCTIONS_", "WEBSITE_"];
+
+    [Fact]
+    public void EverySectionedAppSettingBindsToAnOptionsProperty()
+    {
+        var options = OptionsSections.Of(Assembly.Load("TokenFunction"));
+        var appKeys = infra.Default.AppSettings.Keys
+            .Where(key => key.Contains("__", StringComparison.Ordinal))
+            .Where(key => !PlatformPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))
+            .ToList();
+
+        var unbound = appKeys.Where(key => !options.Binds(key)).ToList();
+
+        Assert.NotEmpty(appKeys);
+        Assert.True(unbound.Count == 0,
+            $"app settings with no matching options property: {string.Join(", ", unbound)}; "
+            + $"options sections found: [{string.Join(", ", options.SectionNames)}]");
+    }
+}
+
+/// <summary>The app's options classes, found by their public const string SectionName.</summary>
+public sealed class OptionsSections
+{
+    private readonly Dictionary<string, Type> bySection;
+
+    private OptionsSections(Dictionary<string, Type> bySection) => this.bySection = bySection;
+
+    public IEnumerable<string> SectionNames => bySection.Keys.Order();
+
+    public static OptionsSections Of(Assembly assembly) => new(assembly.GetTypes()
+        .Select(type => (Type: type, Field: type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
+        .Where(candidate => candidate.Field is { IsLiteral: true } && candidate.Field.FieldType == typeof(string))
+        .ToDictionary(candidate => (string)candidate.Field!.GetRawConstantValue()!, candidate => candidate.Type, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Walks "Section__Property__Nested" like .NET configuration binding does: case-insensitive names, numeric
+    /// segments are array indexes.
+    /// </summary>
+    public bool Binds(string key)
+    {
+        var segments = key.Split("__");
+        if (!bySection.TryGetValue(segments[0], out var type))
+        {
+            return false;
+        }
+        foreach (var segment in segments.Skip(1).Where(segment => !segment.All(char.IsAsciiDigit)))
+        {
+            var property = type.GetProperty(segment, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                return false;
+            }
+            type = ElementTypeOrSelf(property.PropertyType);
+        }
+        return true;
+    }
+
+    private static Type ElementTypeOrSelf(Type type) =>
+        type == typeof(string) ? type
+        : type.IsArray ? type.GetElementType()!
+        : type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0] ?? type;
+}

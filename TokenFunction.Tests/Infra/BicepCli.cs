@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace TokenFunction.Tests.Infra;
+
+/// <summary>One finished run of the Bicep CLI.</summary>
+public sealed record BicepRun(string Command, int ExitCode, string StdOut, string StdErr)
+{
+    /// <summary>
+    /// Type problems (BCP0xx) are warnings with exit code 0, so a clean run must also have no warning line.
+    /// </summary>
+    public IReadOnlyList<string> WarningLines =>
+        (StdOut + "\n" + StdErr).Split('\n').Where(line => line.Contains("Warning", StringComparison.Ordinal)).ToList();
+
+    public override string ToString() => $"bicep {Command} exited {ExitCode}\n{StdErr}\n{StdOut}";
+}
+
+/// <summary>
+/// The Bicep CLI from the Azure.Bicep.CommandLine.linux-x64 NuGet package (the test project references it),
+/// the one source of the tool that works on this project's offline machines.
+/// </summary>
+public static class BicepCli
+{
+    private const string PackageId = "azure.bicep.commandline.linux-x64";
+    private const string PackageVersion = "0.49.2";
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    // The bicepparam file reads these; a developer's or CI's own values must not leak into the checks.
+    private static readonly string[] ParameterEnvironment =
+        ["AZURE_ENV_NAME", "AZURE_PRINCIPAL_ID", "NETWORK_ISOLATION", "VIDEOSDK_API_KEY", "VIDEOSDK_API_SECRET"];
+
+    private static readonly Lazy<string> Executable = new(LocateExecutable);
+
+    // Each run is seconds of CPU; more runs than cores at once only adds switching and memory pressure.
+    private static readonly SemaphoreSlim Cores = new(Environment.ProcessorCount);
+
+    public static async Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Executable.Value)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var name in ParameterEnvironment)
+        {
+            start.Environment.Remove(name);
+        }
+        // A run lasts seconds: profile-guided re-jitting costs more CPU than it saves (about 10 % measured).
+        start.Environment["DOTNET_TieredPGO"] = "0";
+
+        await Cores.WaitAsync();
+        try
+        {
+            return await RunAsync(start, arguments);
+        }
+        finally
+        {
+            Cores.Release();
+        }
+    }
+
+    private static async Task<BicepRun> RunAsync(ProcessStartInfo start, string[] arguments)
+    {
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bicep did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(timeout.Token);
+        return new BicepRun(string.Join(' ', arguments), process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string LocateExecutable()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var path = Path.Combine(packages, PackageId, PackageVersion, "tools", "bicep");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Bicep CLI not found at {path}; run dotnet restore on the test project.", path);
+        }
+
+        // NuGet extraction does not always keep the executable bit.
+        const UnixFileMode executeBits = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
+        {
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | executeBits);
+        }
+        return path;
+    }
+}

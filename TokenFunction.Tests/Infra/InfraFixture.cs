@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+
+namespace TokenFunction.Tests.Infra;
+
+[CollectionDefinition(Name)]
+public sealed class InfraTestGroup : ICollectionFixture<InfraFixture>
+{
+    public const string Name = "Infra";
+}
+
+/// <summary>
+/// Runs every Bicep CLI invocation the Infra tests need once per test run, all at the same time (each costs
+/// seconds of CPU): build, lint and build-params of the real files, and snapshots (the ARM engine's offline
+/// evaluation) of the real template with its parameters file, with isolation and secrets on, of a broken copy,
+/// and with a '*' CORS origin.
+/// </summary>
+public sealed class InfraFixture : IAsyncLifetime
+{
+    private static readonly string[] SnapshotContext =
+    [
+        "--subscription-id", "00000000-0000-0000-0000-000000000001", "--tenant-id", "00000000-0000-0000-0000-000000000002",
+        "--resource-group", "rg-infra-tests", "--location", "westeurope",
+    ];
+
+    // Every optional feature on, so that rules see the network, the secrets and their grants.
+    private const string IsolatedParameters = """
+        using 'main.bicep'
+        param environmentName = 'infra-tests'
+        param networkIsolation = true
+        param operatorPrincipalId = '11111111-1111-1111-1111-111111111111'
+        param videoSdkApiKey = 'test-api-key'
+        param videoSdkApiSecret = 'test-api-secret'
+        param corsAllowedOrigins = ['https://app.example.com']
+        """;
+
+    private const string WildcardCorsParameters = """
+        using 'main.bicep'
+        param environmentName = 'infra-tests'
+        param corsAllowedOrigins = ['https://app.example.com', '*']
+        """;
+
+    public BicepRun Build { get; private set; } = null!;
+    public BicepRun Lint { get; private set; } = null!;
+    public BicepRun BuildParams { get; private set; } = null!;
+    public BicepRun WildcardCorsSnapshot { get; private set; } = null!;
+
+    /// <summary>What main.bicepparam deploys with nothing set (the azd up default).</summary>
+    public ArmDeployment Default { get; private set; } = null!;
+
+    /// <summary>Network isolation, both secrets, an operator and a CORS origin.</summary>
+    public ArmDeployment Isolated { get; private set; } = null!;
+
+    /// <summary>main.bicepparam over the copy of main.bicep that <see cref="Sabotage"/> breaks.</summary>
+    public ArmDeployment Sabotaged { get; private set; } = null!;
+
+    public IEnumerable<ArmDeployment> Scenarios => [Default, Isolated];
+
+    public async Task InitializeAsync()
+    {
+        var source = InfraWorkspace.Source.Directory;
+        var build = BicepCli.RunAsync(source, "build", InfraWorkspace.MainTemplate, "--stdout");
+        var lint = BicepCli.RunAsync(source, "lint", InfraWorkspace.MainTemplate);
+        var buildParams = BicepCli.RunAsync(source, "build-params", InfraWorkspace.MainParameters, "--stdout");
+        var defaultSnapshot = SnapshotOfCopyAsync(parameters: null);
+        var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters);
+        var sabotaged = CompileBrokenCopyAsync();
+        var wildcard = RunSnapshotOfCopyAsync(WildcardCorsParameters);
+
+        Build = await build;
+        Lint = await lint;
+        BuildParams = await buildParams;
+        WildcardCorsSnapshot = await wildcard;
+        var template = ParseTemplate(Build);
+        Default = new ArmDeployment(template, await defaultSnapshot);
+        Isolated = new ArmDeployment(template, await isolatedSnapshot);
+        Sabotaged = await sabotaged;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // Each helper owns its copy and deletes it only after every run in it has finished.
+    private static async Task<ArmDeployment> CompileBrokenCopyAsync()
+    {
+        using var copy = InfraWorkspace.CopyOfSource(Sabotage.Edits);
+        var build = BicepCli.RunAsync(copy.Directory, "build", InfraWorkspace.MainTemplate, "--stdout");
+        var snapshot = SnapshotInAsync(copy, parameters: null);
+        return new ArmDeployment(ParseTemplate(await build), await snapshot);
+    }
+
+    private static async Task<JsonObject> SnapshotOfCopyAsync(string? parameters)
+    {
+        using var copy = InfraWorkspace.CopyOfSource();
+        return await SnapshotInAsync(copy, parameters);
+    }
+
+    private static async Task<BicepRun> RunSnapshotOfCopyAsync(string parameters)
+    {
+        using var copy = InfraWorkspace.CopyOfSource();
+        return await RunSnapshotInAsync(copy, parameters);
+    }
+
+    private static async Task<JsonObject> SnapshotInAsync(InfraWorkspace copy, string? parameters)
+    {
+        var run = await RunSnapshotInAsync(copy, parameters);
+        var snapshotFile = Path.Combine(copy.Directory, Path.ChangeExtension(ParametersFileName(parameters), ".snapshot.json"));
+        if (run.ExitCode != 0 || !File.Exists(snapshotFile))
+        {
+            throw new InvalidOperationException($"snapshot failed: {run}");
+        }
+        return JsonNode.Parse(await File.ReadAllTextAsync(snapshotFile))!.AsObject();
+    }
+
+    private static Task<BicepRun> RunSnapshotInAsync(InfraWorkspace copy, string? parameters)
+    {
+        var parametersFile = ParametersFileName(parameters);
+        if (parameters is not null)
+        {
+            copy.WriteFile(parametersFile, parameters);
+        }
+        return BicepCli.RunAsync(copy.Directory, ["snapshot", parametersFile, .. SnapshotContext]);
+    }
+
+    private static string ParametersFileName(string? parameters) => parameters is null ? InfraWorkspace.MainParameters : "scenario.bicepparam";
+
+    private static JsonObject ParseTemplate(BicepRun build) =>
+        build.ExitCode == 0 ? JsonNode.Parse(build.StdOut)!.AsObject() : throw new InvalidOperationException($"build failed: {build}");
+}

@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+
+namespace TokenFunction.Tests.Infra;
+
+/// <summary>
+/// A property the infrastructure promises, as a predicate over a deployment: the violations it finds (none
+/// when the property holds). Rules must hold for every parameter set, so they are written to be true both
+/// with and without network isolation.
+/// </summary>
+public sealed record InfraRule(string Name, Func<ArmDeployment, IEnumerable<string>> Violations)
+{
+    public IReadOnlyList<string> Check(ArmDeployment deployment) => Violations(deployment).ToList();
+
+    public override string ToString() => Name;
+
+    /// <summary>Every rule declared as a static field of the rule classes.</summary>
+    public static IReadOnlyList<InfraRule> All { get; } =
+        new[] { typeof(SiteRules), typeof(VaultRules), typeof(StorageRules), typeof(MonitoringRules), typeof(TemplateRules), typeof(NetworkRules) }
+            .SelectMany(type => type.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .Where(field => field.FieldType == typeof(InfraRule))
+            .Select(field => (InfraRule)field.GetValue(null)!)
+            .ToList();
+}
+
+/// <summary>Building blocks of rules; each returns violations, never throws on a missing property.</summary>
+public static class Expect
+{
+    /// <summary>Checks each resource of the type; a missing resource is itself a violation.</summary>
+    public static IEnumerable<string> Each(ArmDeployment deployment, string type, Func<JsonObject, IEnumerable<string>> check)
+    {
+        var resources = deployment.OfType(type).ToList();
+        return resources.Count == 0 ? [$"no {type} in the deployment"] : resources.SelectMany(check);
+    }
+
+    public static IEnumerable<string> Value(JsonObject resource, string path, JsonNode expected)
+    {
+        var actual = resource.At(path);
+        if (!JsonNode.DeepEquals(actual, expected))
+        {
+            yield return $"{resource.Name()}: {path} is {actual?.ToJsonString() ?? "missing"}, expected {expected.ToJsonString()}";
+        }
+    }
+
+    public static IEnumerable<string> Values(JsonObject resource, params (string Path, JsonNode Expected)[] expectations) =>
+        expectations.SelectMany(expectation => Value(resource, expectation.Path, expectation.Expected));
+
+    public static IEnumerable<string> That(bool holds, string violation) => holds ? [] : [violation];
+
+    /// <summary>The role assignments of one role whose scope is exactly the given resource.</summary>
+    public static IEnumerable<JsonObject> RoleAssignmentsOn(ArmDeployment deployment, string scopeId, string roleDefinitionGuid) =>
+        RoleAssignmentsOf(deployment, roleDefinitionGuid)
+            .Where(assignment => assignment.Id().StartsWith($"{scopeId}/providers/{ResourceTypes.RoleAssignment}/", StringComparison.OrdinalIgnoreCase));
+
+    public static IEnumerable<JsonObject> RoleAssignmentsOf(ArmDeployment deployment, string roleDefinitionGuid) =>
+        deployment.OfType(ResourceTypes.RoleAssignment)
+            .Where(assignment => (assignment.Text("properties.roleDefinitionId") ?? "").EndsWith($"/{roleDefinitionGuid}", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>One assignment of the role to the function app's own identity, as a service principal, on the scope.</summary>
+    public static IEnumerable<string> AppIdentityHasRoleOn(ArmDeployment deployment, JsonObject scope, string roleDefinitionGuid, string roleName)
+    {
+        var assignments = RoleAssignmentsOn(deployment, scope.Id(), roleDefinitionGuid).ToList();
+        if (assignments.Count == 0)
+        {
+            return [$"no {roleName} role assignment scoped to {scope.Name()}"];
+        }
+        return assignments.SelectMany(assignment => Value(assignment, "properties.principalType", "ServicePrincipal")
+            .Concat(That(IsFunctionAppIdentity(deployment, assignment.Text("properties.principalId")),
+                $"{roleName} on {scope.Name()} is not granted to the function app's identity")));
+    }
+
+    private static bool IsFunctionAppIdentity(ArmDeployment deployment, string? principalId) =>
+        deployment.FunctionApp is { } app && principalId is not null
+        && principalId.Contains($"reference('{app.Id()}'", StringComparison.OrdinalIgnoreCase)
+        && principalId.EndsWith(".identity.principalId]", StringComparison.Ordinal);
+}

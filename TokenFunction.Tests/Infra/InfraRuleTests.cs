@@ -1,0 +1,68 @@
+using System.Reflection;
+
+namespace TokenFunction.Tests.Infra;
+
+/// <summary>One test per promised property, each over the default deployment and the fully isolated one.</summary>
+[Collection(InfraTestGroup.Name)]
+public sealed class InfraRuleTests(InfraFixture infra)
+{
+    [Fact] public void FlexConsumptionLinuxPlan() => Holds(SiteRules.FlexConsumptionLinuxPlan);
+    [Fact] public void LinuxFunctionApp() => Holds(SiteRules.LinuxFunctionApp);
+    [Fact] public void RuntimeIsDotnetIsolated10() => Holds(SiteRules.RuntimeIsDotnetIsolated10);
+    [Fact] public void DeploymentPackageReadWithManagedIdentity() => Holds(SiteRules.DeploymentPackageReadWithManagedIdentity);
+    [Fact] public void ScaleSettingsComeFromParameters() => Holds(SiteRules.ScaleSettingsComeFromParameters);
+    [Fact] public void SystemAssignedIdentity() => Holds(SiteRules.SystemAssignedIdentity);
+    [Fact] public void HttpsOnly() => Holds(SiteRules.HttpsOnly);
+    [Fact] public void MinimumTls12() => Holds(SiteRules.MinimumTls12);
+    [Fact] public void FtpsDisabled() => Holds(SiteRules.FtpsDisabled);
+    [Fact] public void BasicPublishingCredentialsDisabled() => Holds(SiteRules.BasicPublishingCredentialsDisabled);
+    [Fact] public void Http2Enabled() => Holds(SiteRules.Http2Enabled);
+    [Fact] public void RemoteDebuggingOff() => Holds(SiteRules.RemoteDebuggingOff);
+    [Fact] public void ClientAffinityOff() => Holds(SiteRules.ClientAffinityOff);
+    [Fact] public void CorsAllowsNoWildcard() => Holds(SiteRules.CorsAllowsNoWildcard);
+    [Fact] public void NoFlexDeprecatedAppSettings() => Holds(SiteRules.NoFlexDeprecatedAppSettings);
+
+    [Fact] public void KeyVaultUsesRbacOnly() => Holds(VaultRules.KeyVaultUsesRbacOnly);
+    [Fact] public void KeyVaultSoftDeleteOn() => Holds(VaultRules.KeyVaultSoftDeleteOn);
+    [Fact] public void KeyVaultPurgeProtectionOn() => Holds(VaultRules.KeyVaultPurgeProtectionOn);
+    [Fact] public void KeyVaultAuditEventsGoToLogAnalytics() => Holds(VaultRules.KeyVaultAuditEventsGoToLogAnalytics);
+    [Fact] public void SecretsComeOnlyFromGivenSecureParameters() => Holds(VaultRules.SecretsComeOnlyFromGivenSecureParameters);
+    [Fact] public void SecretReadersScopedToEachSecret() => Holds(VaultRules.SecretReadersScopedToEachSecret);
+
+    [Fact] public void StorageSharedKeyDisabled() => Holds(StorageRules.StorageSharedKeyDisabled);
+    [Fact] public void StorageTls12AndHttpsOnly() => Holds(StorageRules.StorageTls12AndHttpsOnly);
+    [Fact] public void StorageHasNoPublicBlobAccess() => Holds(StorageRules.StorageHasNoPublicBlobAccess);
+    [Fact] public void HostStorageIsIdentityBased() => Holds(StorageRules.HostStorageIsIdentityBased);
+    [Fact] public void AppIdentityOwnsHostBlobData() => Holds(StorageRules.AppIdentityOwnsHostBlobData);
+
+    [Fact] public void AppInsightsIsWorkspaceBased() => Holds(MonitoringRules.AppInsightsIsWorkspaceBased);
+    [Fact] public void AppInsightsLocalAuthDisabled() => Holds(MonitoringRules.AppInsightsLocalAuthDisabled);
+    [Fact] public void TelemetrySentWithAppIdentity() => Holds(MonitoringRules.TelemetrySentWithAppIdentity);
+    [Fact] public void LogRetentionIsAParameter() => Holds(MonitoringRules.LogRetentionIsAParameter);
+
+    [Fact] public void VideoSdkCredentialParametersAreSecure() => Holds(TemplateRules.VideoSdkCredentialParametersAreSecure);
+    [Fact] public void OutputsCarryNoSecrets() => Holds(TemplateRules.OutputsCarryNoSecrets);
+    [Fact] public void OutputsNameAppEndpointVaultAndInsights() => Holds(TemplateRules.OutputsNameAppEndpointVaultAndInsights);
+    [Fact] public void AppSettingsPointAtTheVaultAndItsSecrets() => Holds(TemplateRules.AppSettingsPointAtTheVaultAndItsSecrets);
+    [Fact] public void PolicySettingsHaveTheAgreedDefaults() => Holds(TemplateRules.PolicySettingsHaveTheAgreedDefaults);
+    [Fact] public void LocationComesFromTheResourceGroup() => Holds(TemplateRules.LocationComesFromTheResourceGroup);
+    [Fact] public void NamesAreAbbreviationPlusResourceToken() => Holds(TemplateRules.NamesAreAbbreviationPlusResourceToken);
+    [Fact] public void EveryTrackedResourceIsTagged() => Holds(TemplateRules.EveryTrackedResourceIsTagged);
+
+    [Fact] public void PublicAccessOffExactlyWhenIsolated() => Holds(NetworkRules.PublicAccessOffExactlyWhenIsolated);
+    [Fact] public void AppJoinsTheDelegatedSubnetWhenIsolated() => Holds(NetworkRules.AppJoinsTheDelegatedSubnetWhenIsolated);
+    [Fact] public void PrivateEndpointsForVaultAndBlobWhenIsolated() => Holds(NetworkRules.PrivateEndpointsForVaultAndBlobWhenIsolated);
+
+    /// <summary>A rule added to a rule class without a test here would never run.</summary>
+    [Fact]
+    public void EveryRuleHasItsOwnTest()
+    {
+        var tests = typeof(InfraRuleTests).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(method => method.GetCustomAttribute<FactAttribute>() is not null)
+            .Select(method => method.Name);
+        Assert.Empty(InfraRule.All.Select(rule => rule.Name).Except(tests));
+    }
+
+    private void Holds(InfraRule rule) =>
+        Assert.All(infra.Scenarios, scenario => Assert.Empty(rule.Check(scenario)));
+}

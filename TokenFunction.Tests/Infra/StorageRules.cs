@@ -1,0 +1,36 @@
+using static TokenFunction.Tests.Infra.Expect;
+
+namespace TokenFunction.Tests.Infra;
+
+/// <summary>The host's storage account: hardened, and reached only with the app's identity.</summary>
+public static class StorageRules
+{
+    private static readonly string[] KeyMaterialMarkers = ["AccountKey=", "SharedAccessSignature=", "listKeys(", "listAccountSas(", "listServiceSas("];
+
+    public static readonly InfraRule StorageSharedKeyDisabled = new(nameof(StorageSharedKeyDisabled), d =>
+        Each(d, ResourceTypes.Storage, storage => Value(storage, "properties.allowSharedKeyAccess", false)));
+
+    public static readonly InfraRule StorageTls12AndHttpsOnly = new(nameof(StorageTls12AndHttpsOnly), d =>
+        Each(d, ResourceTypes.Storage, storage => Values(storage,
+            ("properties.minimumTlsVersion", "TLS1_2"), ("properties.supportsHttpsTrafficOnly", true))));
+
+    public static readonly InfraRule StorageHasNoPublicBlobAccess = new(nameof(StorageHasNoPublicBlobAccess), d =>
+        Each(d, ResourceTypes.Storage, storage => Value(storage, "properties.allowBlobPublicAccess", false))
+            .Concat(d.OfType(ResourceTypes.BlobContainer).SelectMany(container => Value(container, "properties.publicAccess", "None"))));
+
+    /// <summary>AzureWebJobsStorage by account name and identity: no connection string, key or SAS in any setting.</summary>
+    public static readonly InfraRule HostStorageIsIdentityBased = new(nameof(HostStorageIsIdentityBased), d =>
+    {
+        var settings = d.AppSettings;
+        var storageNames = d.OfType(ResourceTypes.Storage).Select(storage => storage.Name()).ToList();
+        return That(!settings.ContainsKey("AzureWebJobsStorage"), "AzureWebJobsStorage is a connection string")
+            .Concat(That(settings.TryGetValue("AzureWebJobsStorage__accountName", out var account) && storageNames.Contains(account),
+                "AzureWebJobsStorage__accountName does not name the deployment's storage account"))
+            .Concat(settings.Where(setting => KeyMaterialMarkers.Any(marker => setting.Value.Contains(marker, StringComparison.OrdinalIgnoreCase)))
+                .Select(setting => $"app setting {setting.Key} carries key material"));
+    });
+
+    public static readonly InfraRule AppIdentityOwnsHostBlobData = new(nameof(AppIdentityOwnsHostBlobData), d =>
+        Each(d, ResourceTypes.Storage, storage =>
+            AppIdentityHasRoleOn(d, storage, RoleDefinitions.StorageBlobDataOwner, "Storage Blob Data Owner")));
+}
