@@ -135,10 +135,16 @@ public sealed class FunctionsHost : IAsyncDisposable
 
         try
         {
-            _connection = await _rpcServer.WaitForWorkerAsync(launch.WorkerId)
-                .WaitAsync(startup.Token).ConfigureAwait(false);
+            // A worker that dies before connecting or mid-handshake must fail the start at once, not at the timeout.
+            var connecting = _rpcServer.WaitForWorkerAsync(launch.WorkerId);
+            await Task.WhenAny(connecting, _worker.Exited).WaitAsync(startup.Token).ConfigureAwait(false);
+            if (!connecting.IsCompleted)
+            {
+                throw new WorkerDisconnectedException();
+            }
+
+            _connection = await connecting.ConfigureAwait(false);
             var handshake = WorkerHandshake.RunAsync(_connection, app, startup.Token);
-            // A worker that dies mid-handshake must fail the start at once, not at the timeout.
             await Task.WhenAny(handshake, _worker.Exited, _connection.Closed).ConfigureAwait(false);
             if (!handshake.IsCompleted)
             {
@@ -161,10 +167,10 @@ public sealed class FunctionsHost : IAsyncDisposable
     {
         var reason = ex switch
         {
-            OperationCanceledException when _worker!.Exited.IsCompleted => $"the worker exited with code {_worker.ExitCode}",
+            _ when _worker!.Exited.IsCompleted => $"the worker exited with code {_worker.ExitCode}",
             OperationCanceledException when _connection is null => $"the worker did not connect within {_options.StartupTimeout.TotalSeconds:0} s",
             OperationCanceledException => $"the handshake did not finish within {_options.StartupTimeout.TotalSeconds:0} s",
-            WorkerDisconnectedException => $"the worker disconnected during start-up (exit code {_worker!.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none yet"})",
+            WorkerDisconnectedException => "the worker closed its stream during start-up",
             _ => ex.Message,
         };
         return $"The Functions host stand-in could not start the worker: {reason}.{Environment.NewLine}" +

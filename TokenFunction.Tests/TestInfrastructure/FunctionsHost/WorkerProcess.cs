@@ -51,7 +51,21 @@ public sealed class WorkerProcess : IDisposable
         var started = Stopwatch.GetTimestamp();
         process.Start();
         var worker = new WorkerProcess(process) { StartedTimestamp = started };
-        process.Exited += (_, _) => worker._exited.TrySetResult();
+        process.Exited += (_, _) =>
+        {
+            // Exited can fire before the last output lines are read; wait for both pipes to close so
+            // a start-up error message includes what the worker printed last.
+            try
+            {
+                process.WaitForExit();
+            }
+            catch (InvalidOperationException)
+            {
+                // Disposed meanwhile: the output no longer matters.
+            }
+
+            worker._exited.TrySetResult();
+        };
         if (process.HasExited)
         {
             worker._exited.TrySetResult();
