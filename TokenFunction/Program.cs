@@ -1,7 +1,21 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using TokenFunction.Secrets;
+using TokenFunction.Tokens;
 
-var host = new HostBuilder()
-    .ConfigureFunctionsWorkerDefaults()
-    .Build();
+namespace TokenFunction;
 
-host.Run();
+public static class Program
+{
+    public static void Main(string[] args) => CreateHost(args).Run();
+
+    /// <summary>The whole composition, separate from <see cref="Main"/> so tests can build the container without a Functions host.</summary>
+    public static IHost CreateHost(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.Services
+            .AddSigningCredentials(builder.Configuration)
+            .AddTokenIssuing();
+        return builder.Build();
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using TokenFunction.Secrets;
+using TokenFunction.Tokens;
+
+namespace TokenFunction.Tests.TestInfrastructure;
+
+/// <summary>The app's own service registrations over in-memory settings, with every log line captured.</summary>
+public sealed class TestApp : IDisposable
+{
+    public const string ApiKey = "test-api-key-7f3a";
+    public const string ApiSecret = "test-api-secret-9b1e-do-not-leak";
+
+    private readonly ServiceProvider _services;
+
+    public TestApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["VideoSdk:ApiKey"] = ApiKey,
+                ["VideoSdk:ApiSecret"] = ApiSecret,
+            })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        configure?.Invoke(services);
+        services.AddSigningCredentials(configuration).AddTokenIssuing();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>Functions are not registered in DI: the worker activates them with their dependencies, as here.</summary>
+    public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
+
+    public string AllLogText => string.Join("\n", Get<FakeLogCollector>().GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));
+
+    public IReadOnlyList<FakeLogRecord> Logs => Get<FakeLogCollector>().GetSnapshot();
+
+    public void Dispose() => _services.Dispose();
+}

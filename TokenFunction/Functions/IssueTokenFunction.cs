@@ -1,0 +1,35 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Http;
+using TokenFunction.Tokens;
+
+namespace TokenFunction.Functions;
+
+/// <summary><c>GET|POST /api/token</c>: a short-lived VideoSDK token for the caller.</summary>
+public sealed class IssueTokenFunction(TokenIssuer issuer)
+{
+    // No method list on the trigger: any other method reaches the function and gets a 405 problem
+    // with an Allow header, instead of the platform's bare 404.
+    [Function("Token")]
+    public async Task<HttpResponseData> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, Route = "token")] HttpRequestData request,
+        CancellationToken cancellationToken)
+    {
+        var parsed = await TokenRequestReader.ReadAsync(request, cancellationToken);
+        if (!parsed.Succeeded)
+        {
+            return await ApiResponses.ProblemAsync(request, parsed.Problem);
+        }
+
+        var issued = await issuer.IssueAsync(parsed.Value, cancellationToken);
+        if (!issued.Succeeded)
+        {
+            return await ApiResponses.ProblemAsync(request, issued.Problem);
+        }
+
+        var token = issued.Value;
+        var body = new TokenResponse(token.Token, token.ExpiresAt.UtcDateTime, token.Grant.Permissions, token.Grant.RoomId, token.Grant.ParticipantId);
+        return await ApiResponses.JsonAsync(request, HttpStatusCode.OK, body, ApiJsonContext.Default.TokenResponse);
+    }
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace TokenFunction.Functions;
+
+/// <summary>The 200 answer of the token endpoint.</summary>
+public sealed record TokenResponse(
+    [property: JsonPropertyName("token")] string Token,
+    [property: JsonPropertyName("expiresAt")] DateTime ExpiresAt,
+    [property: JsonPropertyName("permissions")] IReadOnlyList<string> Permissions,
+    [property: JsonPropertyName("roomId"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RoomId,
+    [property: JsonPropertyName("participantId"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ParticipantId);

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace TokenFunction.Http;
+
+/// <summary>Writes the API's JSON answers. Every answer is uncacheable: tokens and refusals are per caller and per moment.</summary>
+public static class ApiResponses
+{
+    public const string ProblemContentType = "application/problem+json";
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    public static Task<HttpResponseData> JsonAsync<T>(HttpRequestData request, HttpStatusCode status, T body, JsonTypeInfo<T> typeInfo) =>
+        WriteAsync(request, status, JsonContentType, JsonSerializer.SerializeToUtf8Bytes(body, typeInfo));
+
+    public static async Task<HttpResponseData> ProblemAsync(HttpRequestData request, ApiProblem problem)
+    {
+        var document = new ProblemDocument(
+            problem.Error.Type,
+            problem.Error.Title,
+            (int)problem.Error.Status,
+            problem.Detail,
+            problem.Error.Code,
+            problem.Errors.Count == 0 ? null : problem.Errors.Select(e => new FieldErrorDocument(e.Field, e.Code, e.Detail)).ToArray(),
+            request.FunctionContext.InvocationId);
+
+        var response = await WriteAsync(request, problem.Error.Status, ProblemContentType,
+            JsonSerializer.SerializeToUtf8Bytes(document, ApiJsonContext.Default.ProblemDocument));
+
+        if (problem.RetryAfter is { } retryAfter)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            response.Headers.Add("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (problem.Allow is { } allow)
+        {
+            response.Headers.Add("Allow", allow);
+        }
+
+        return response;
+    }
+
+    private static async Task<HttpResponseData> WriteAsync(HttpRequestData request, HttpStatusCode status, string contentType, byte[] body)
+    {
+        var response = request.CreateResponse(status);
+        response.Headers.Add("Content-Type", contentType);
+        response.Headers.Add("Cache-Control", "no-store");
+        response.Headers.Add("X-Content-Type-Options", "nosniff");
+        await response.Body.WriteAsync(body);
+        return response;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+
+namespace TokenFunction.Http;
+
+/// <summary>
+/// Every error code the service can answer with. This is the single list: the README and the API
+/// contract are checked against it, so add new codes here and nowhere else.
+/// </summary>
+public static class ErrorCodes
+{
+    public static readonly ErrorCode MethodNotAllowed =
+        new("method_not_allowed", HttpStatusCode.MethodNotAllowed, "Method not allowed");
+    public static readonly ErrorCode UnsupportedMediaType =
+        new("unsupported_media_type", HttpStatusCode.UnsupportedMediaType, "Unsupported media type");
+    public static readonly ErrorCode BodyTooLarge =
+        new("body_too_large", HttpStatusCode.RequestEntityTooLarge, "Request body too large");
+    public static readonly ErrorCode MalformedJson =
+        new("malformed_json", HttpStatusCode.BadRequest, "Malformed JSON");
+    public static readonly ErrorCode InvalidFieldType =
+        new("invalid_field_type", HttpStatusCode.BadRequest, "A field has the wrong type");
+    public static readonly ErrorCode UnknownField =
+        new("unknown_field", HttpStatusCode.BadRequest, "Unknown field");
+    public static readonly ErrorCode DuplicateField =
+        new("duplicate_field", HttpStatusCode.BadRequest, "A field was given more than once");
+    public static readonly ErrorCode PermissionsEmpty =
+        new("permissions_empty", HttpStatusCode.BadRequest, "Permissions must not be empty");
+    public static readonly ErrorCode PermissionUnknown =
+        new("permission_unknown", HttpStatusCode.BadRequest, "Unknown permission");
+    public static readonly ErrorCode PermissionDuplicate =
+        new("permission_duplicate", HttpStatusCode.BadRequest, "Duplicate permission");
+    public static readonly ErrorCode PermissionConflict =
+        new("permission_conflict", HttpStatusCode.BadRequest, "Conflicting permissions");
+    public static readonly ErrorCode TtlOutOfRange =
+        new("ttl_out_of_range", HttpStatusCode.BadRequest, "Token lifetime out of range");
+    public static readonly ErrorCode RoomIdInvalid =
+        new("room_id_invalid", HttpStatusCode.BadRequest, "Invalid room id");
+    public static readonly ErrorCode ParticipantIdInvalid =
+        new("participant_id_invalid", HttpStatusCode.BadRequest, "Invalid participant id");
+    public static readonly ErrorCode PermissionNotAllowed =
+        new("permission_not_allowed", HttpStatusCode.Forbidden, "Permission not allowed");
+    public static readonly ErrorCode SigningCredentialsUnavailable =
+        new("signing_credentials_unavailable", HttpStatusCode.ServiceUnavailable, "Signing credentials unavailable");
+
+    public static IReadOnlyList<ErrorCode> All { get; } =
+    [
+        MethodNotAllowed, UnsupportedMediaType, BodyTooLarge, MalformedJson, InvalidFieldType, UnknownField,
+        DuplicateField, PermissionsEmpty, PermissionUnknown, PermissionDuplicate, PermissionConflict,
+        TtlOutOfRange, RoomIdInvalid, ParticipantIdInvalid, PermissionNotAllowed, SigningCredentialsUnavailable,
+    ];
+}

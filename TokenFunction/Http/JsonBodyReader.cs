@@ -1,0 +1,79 @@
+using System.Net.Http.Headers;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace TokenFunction.Http;
+
+/// <summary>Reads a request body that must be small UTF-8 JSON, refusing anything else before parsing it.</summary>
+public static class JsonBodyReader
+{
+    public static async Task<Outcome<ReadOnlyMemory<byte>>> ReadAsync(HttpRequestData request, CancellationToken cancellationToken)
+    {
+        if (TryGetSingleHeader(request, "Content-Length", out var declaredLength)
+            && long.TryParse(declaredLength, out var length) && length > HttpLimits.MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        var body = await ReadBoundedAsync(request.Body, cancellationToken);
+        if (body is null)
+        {
+            return TooLarge();
+        }
+
+        if (body.Value.Length > 0 && !IsJsonContentType(request))
+        {
+            return new ApiProblem(ErrorCodes.UnsupportedMediaType,
+                "Send the request body as 'application/json' (UTF-8), or send no body.");
+        }
+
+        return body.Value;
+    }
+
+    private static ApiProblem TooLarge() =>
+        new(ErrorCodes.BodyTooLarge, $"The request body must be at most {HttpLimits.MaxBodyBytes} bytes.");
+
+    /// <returns>The body, or null when it is longer than <see cref="HttpLimits.MaxBodyBytes"/>.</returns>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[HttpLimits.MaxBodyBytes + 1];
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length
+               && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+
+        return filled > HttpLimits.MaxBodyBytes ? null : buffer.AsMemory(0, filled);
+    }
+
+    private static bool IsJsonContentType(HttpRequestData request)
+    {
+        if (!TryGetSingleHeader(request, "Content-Type", out var value)
+            || !MediaTypeHeaderValue.TryParse(value, out var mediaType))
+        {
+            return false;
+        }
+
+        return string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
+               && (mediaType.CharSet is null || string.Equals(mediaType.CharSet.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool TryGetSingleHeader(HttpRequestData request, string name, out string value)
+    {
+        value = string.Empty;
+        if (!request.Headers.TryGetValues(name, out var values))
+        {
+            return false;
+        }
+
+        var all = values.ToArray();
+        if (all.Length != 1)
+        {
+            return false;
+        }
+
+        value = all[0];
+        return true;
+    }
+}

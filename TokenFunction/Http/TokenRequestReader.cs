@@ -1,0 +1,35 @@
+using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Tokens;
+
+namespace TokenFunction.Http;
+
+/// <summary>Reads a token request from either form the API accepts: a JSON body (POST) or query parameters (GET).</summary>
+public static class TokenRequestReader
+{
+    public const string AllowedMethods = "GET, POST";
+
+    public static async Task<Outcome<TokenRequest>> ReadAsync(HttpRequestData request, CancellationToken cancellationToken)
+    {
+        if (HttpMethods.Is(request, HttpMethods.Get))
+        {
+            return TokenRequestQueryParser.Parse(request.Query);
+        }
+
+        if (!HttpMethods.Is(request, HttpMethods.Post))
+        {
+            return new ApiProblem(ErrorCodes.MethodNotAllowed, $"Use GET or POST for this endpoint, not {Describe.Value(request.Method)}.")
+            {
+                Allow = AllowedMethods,
+            };
+        }
+
+        var unexpectedQuery = TokenRequestQueryParser.FieldsIn(request.Query);
+        if (unexpectedQuery.Count > 0)
+        {
+            return ApiProblem.ForFields(unexpectedQuery);
+        }
+
+        var body = await JsonBodyReader.ReadAsync(request, cancellationToken);
+        return body.Succeeded ? TokenRequestJsonParser.Parse(body.Value) : body.Problem;
+    }
+}

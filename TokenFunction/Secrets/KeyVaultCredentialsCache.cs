@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace TokenFunction.Secrets;
+
+/// <summary>
+/// The signing credentials read from Key Vault, held in memory. Requests read the cached value; the vault
+/// is read by <see cref="KeyVaultRefreshService"/> on a schedule, and once on demand before the first
+/// load, with every concurrent caller sharing that one fetch.
+/// </summary>
+public sealed partial class KeyVaultCredentialsCache(
+    KeyVaultCredentialsLoader loader,
+    IOptions<KeyVaultOptions> options,
+    TimeProvider timeProvider,
+    ILogger<KeyVaultCredentialsCache> logger) : ISigningCredentialsProvider
+{
+    public const string SourceName = "keyVault";
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly KeyVaultOptions _options = options.Value;
+    private readonly Lock _gate = new();
+    private LoadedCredentials? _current;
+    private Task<bool>? _inFlight;
+    private bool _attempted;
+    private int _consecutiveFailures;
+    private string? _lastFailure;
+
+    private sealed record LoadedCredentials(SigningCredentials Credentials, DateTimeOffset LoadedAt);
+
+    /// <summary>How long the refresh loop waits before the next read: the interval, or a back-off after failures.</summary>
+    public TimeSpan NextRefreshDelay
+    {
+        get
+        {
+            var failures = Volatile.Read(ref _consecutiveFailures);
+            if (failures == 0)
+            {
+                return _options.RefreshInterval;
+            }
+
+            var backOff = FirstRetryDelay * Math.Pow(2, Math.Min(failures - 1, 16));
+            return new[] { backOff, MaxRetryDelay, _options.RefreshInterval }.Min();
+        }
+    }
+
+    public async ValueTask<CredentialsLookup> GetAsync(CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current is not null)
+        {
+            return IsTooStale(current)
+                ? CredentialsLookup.Unavailable(
+                    $"The signing secret could not be refreshed for longer than {_options.MaxStaleness}.", RetryAfter())
+                : CredentialsLookup.Available(current.Credentials);
+        }
+
+        Task<bool> firstLoad;
+        lock (_gate)
+        {
+            if (_inFlight is not null)
+            {
+                firstLoad = _inFlight;
+            }
+            else if (!_attempted)
+            {
+                firstLoad = StartRefreshLocked();
+            }
+            else
+            {
+                return CredentialsLookup.Unavailable("The signing secret has not been loaded from Key Vault yet.", RetryAfter());
+            }
+        }
+
+        await firstLoad.WaitAsync(cancellationToken);
+        current = Volatile.Read(ref _current);
+        return current is null
+            ? CredentialsLookup.Unavailable("The signing secret could not be loaded from Key Vault.", RetryAfter())
+            : CredentialsLookup.Available(current.Credentials);
+    }
+
+    /// <summary>Reads the vault now, or joins the read already under way. True when credentials were loaded.</summary>
+    public Task<bool> RefreshAsync()
+    {
+        lock (_gate)
+        {
+            return _inFlight ?? StartRefreshLocked();
+        }
+    }
+
+    public CredentialsHealth GetHealth()
+    {
+        var current = Volatile.Read(ref _current);
+        if (current is null)
+        {
+            return new CredentialsHealth(false, SourceName, null,
+                Volatile.Read(ref _lastFailure) ?? "The signing secret has not been loaded yet.");
+        }
+
+        return IsTooStale(current)
+            ? new CredentialsHealth(false, SourceName, current.LoadedAt,
+                $"The last successful refresh is older than {_options.MaxStaleness}: {Volatile.Read(ref _lastFailure)}")
+            : new CredentialsHealth(true, SourceName, current.LoadedAt, null);
+    }
+
+    private Task<bool> StartRefreshLocked()
+    {
+        _attempted = true;
+        // RunRefreshAsync yields before its first line of work, so its own clean-up of _inFlight
+        // (which needs _gate) cannot run before this assignment.
+        return _inFlight = RunRefreshAsync();
+    }
+
+    private async Task<bool> RunRefreshAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            var credentials = await loader.LoadAsync(CancellationToken.None);
+            var previous = Volatile.Read(ref _current);
+            Volatile.Write(ref _current, new LoadedCredentials(credentials, timeProvider.GetUtcNow()));
+            Volatile.Write(ref _consecutiveFailures, 0);
+            Volatile.Write(ref _lastFailure, null);
+            if (previous is null)
+            {
+                LogLoaded(credentials.Version);
+            }
+            else if (previous.Credentials.Version != credentials.Version)
+            {
+                LogRotated(previous.Credentials.Version, credentials.Version);
+            }
+
+            return true;
+        }
+#pragma warning disable CA1031 // Every failure is reported and retried on schedule; none may escape into the host.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            var failures = Interlocked.Increment(ref _consecutiveFailures);
+            var description = KeyVaultFailure.Describe(exception);
+            Volatile.Write(ref _lastFailure, description);
+            LogRefreshFailed(failures, description, NextRefreshDelay);
+            return false;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight = null;
+            }
+        }
+    }
+
+    private bool IsTooStale(LoadedCredentials current) => timeProvider.GetUtcNow() - current.LoadedAt > _options.MaxStaleness;
+
+    private TimeSpan RetryAfter()
+    {
+        var delay = NextRefreshDelay;
+        return delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        Message = "VideoSDK signing credentials loaded from Key Vault (secret version {SecretVersion})")]
+    private partial void LogLoaded(string? secretVersion);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
+        Message = "VideoSDK signing secret rotated from version {PreviousVersion} to {SecretVersion}")]
+    private partial void LogRotated(string? previousVersion, string? secretVersion);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
+        Message = "Key Vault read failed ({ConsecutiveFailures} in a row): {Failure} Next attempt in {RetryDelay}")]
+    private partial void LogRefreshFailed(int consecutiveFailures, string failure, TimeSpan retryDelay);
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace TokenFunction.Secrets;
+
+public static class SecretsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The signing-credentials source: Key Vault (cached, refreshed in the background) when
+    /// <c>KeyVault:VaultUri</c> is set, otherwise configuration (local development).
+    /// </summary>
+    public static IServiceCollection AddSigningCredentials(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateOnStart();
+        services.AddOptions<VideoSdkOptions>().BindConfiguration(VideoSdkOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<SecretsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<KeyVaultOptions>>(sp => sp.GetRequiredService<SecretsOptionsValidator>());
+        services.AddSingleton<IValidateOptions<VideoSdkOptions>>(sp => sp.GetRequiredService<SecretsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<CredentialsSourceReporter>();
+
+        var vault = configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>();
+        if (vault?.IsConfigured == true)
+        {
+            services.TryAddSingleton(sp => KeyVaultClientFactory.Create(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));
+            services.AddSingleton<KeyVaultCredentialsLoader>();
+            services.AddSingleton<KeyVaultCredentialsCache>();
+            services.AddSingleton<ISigningCredentialsProvider>(sp => sp.GetRequiredService<KeyVaultCredentialsCache>());
+            services.AddHostedService<KeyVaultRefreshService>();
+        }
+        else
+        {
+            services.AddSingleton<ISigningCredentialsProvider, ConfigurationCredentialsProvider>();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,8 @@
+namespace TokenFunction.Tokens;
+
+/// <summary>What policy decided this caller gets: the minter signs exactly this, nothing more.</summary>
+public sealed record TokenGrant(
+    IReadOnlyList<string> Permissions,
+    string? RoomId,
+    string? ParticipantId,
+    TimeSpan Lifetime);

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using TokenFunction.Http;
+using TokenFunction.Secrets;
+
+namespace TokenFunction.Tokens;
+
+/// <summary>From a parsed request to a signed token: validation, policy, credentials, signing, and the audit line.</summary>
+public sealed partial class TokenIssuer(
+    TokenRequestValidator validator,
+    TokenPolicy policy,
+    ISigningCredentialsProvider credentialsProvider,
+    VideoSdkTokenMinter minter,
+    ILogger<TokenIssuer> logger)
+{
+    public async Task<Outcome<IssuedToken>> IssueAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        var errors = validator.Validate(request);
+        if (errors.Count > 0)
+        {
+            return ApiProblem.ForFields(errors);
+        }
+
+        var decision = policy.Decide(request);
+        if (!decision.Succeeded)
+        {
+            return decision.Problem;
+        }
+
+        var lookup = await credentialsProvider.GetAsync(cancellationToken);
+        if (lookup.Credentials is null)
+        {
+            LogCredentialsUnavailable(lookup.UnavailableReason);
+            return new ApiProblem(ErrorCodes.SigningCredentialsUnavailable,
+                $"Tokens cannot be signed right now: {lookup.UnavailableReason} Retry later.")
+            {
+                RetryAfter = lookup.RetryAfter,
+            };
+        }
+
+        var issued = minter.Mint(decision.Value, lookup.Credentials);
+        var grant = issued.Grant;
+        LogIssued(issued.TokenId, grant.Permissions, grant.RoomId, grant.ParticipantId, issued.ExpiresAt);
+        return issued;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
+        Message = "Issued VideoSDK token {TokenId} with permissions {Permissions} for room {RoomId}, participant {ParticipantId}, expiring {ExpiresAt:O}")]
+    private partial void LogIssued(string tokenId, IReadOnlyList<string> permissions, string? roomId, string? participantId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Token refused with 503: {Reason}")]
+    private partial void LogCredentialsUnavailable(string? reason);
+}

@@ -1,0 +1,47 @@
+using TokenFunction.Http;
+
+namespace TokenFunction.Tokens;
+
+/// <summary>
+/// Checks that a request is well-formed, whoever sends it. What a caller is <em>entitled</em> to is
+/// the policy's business (<see cref="TokenPolicy"/>), answered with 403 rather than 400.
+/// </summary>
+public sealed class TokenRequestValidator
+{
+    private readonly int _maxTtlSeconds;
+
+    public TokenRequestValidator(Microsoft.Extensions.Options.IOptions<TokenPolicyOptions> options)
+    {
+        _maxTtlSeconds = options.Value.MaxTtlSeconds;
+    }
+
+    public IReadOnlyList<FieldError> Validate(TokenRequest request)
+    {
+        var errors = new List<FieldError>();
+
+        if (request.Permissions is { } permissions)
+        {
+            errors.AddRange(PermissionSetRules.Check(permissions)
+                .Select(e => new FieldError(TokenRequestFields.Permissions, e.Error.Code, e.Detail)));
+        }
+
+        CheckIdentifier(errors, TokenRequestFields.RoomId, request.RoomId, Identifiers.RoomId, ErrorCodes.RoomIdInvalid);
+        CheckIdentifier(errors, TokenRequestFields.ParticipantId, request.ParticipantId, Identifiers.ParticipantId, ErrorCodes.ParticipantIdInvalid);
+
+        if (request.TtlSeconds is { } ttl && (ttl < TokenPolicyOptions.MinTtlSeconds || ttl > _maxTtlSeconds))
+        {
+            errors.Add(new FieldError(TokenRequestFields.TtlSeconds, ErrorCodes.TtlOutOfRange.Code,
+                $"ttlSeconds must be an integer from {TokenPolicyOptions.MinTtlSeconds} to {_maxTtlSeconds}; got {ttl}."));
+        }
+
+        return errors;
+    }
+
+    private static void CheckIdentifier(List<FieldError> errors, string field, string? value, IdentifierRule rule, ErrorCode error)
+    {
+        if (value is not null && !rule.IsValid(value))
+        {
+            errors.Add(new FieldError(field, error.Code, $"{field} {Describe.Value(value)} is invalid: {rule.Description}."));
+        }
+    }
+}
