@@ -26,6 +26,9 @@ public static class RpcHttpMapping
 
         if (request.Content is not null)
         {
+            // Reading ContentLength computes it for buffered content, so Content-Length is sent as
+            // HttpClient would put it on the wire; streamed content (chunked) stays without one.
+            _ = request.Content.Headers.ContentLength;
             foreach (var (name, values) in request.Content.Headers)
             {
                 http.NullableHeaders[name] = Nullable(string.Join(",", values));
