@@ -86,6 +86,33 @@ public sealed class LocalModeEndToEndTests(LocalModeWorker worker) : IClassFixtu
         Assert.Equal(600, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());
     }
 
+    [Fact]
+    public async Task Nothing_the_worker_logged_contains_the_secret_a_token_or_the_function_key()
+    {
+        var tokens = new List<string>();
+        foreach (var body in new[] { "{}", "{\"participantId\":\"alice@example.com\"}" })
+        {
+            var request = worker.WithFunctionKey(HttpMethod.Post, "api/token");
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            var response = await (await worker.Client.SendAsync(request)).ReadAsync();
+            tokens.Add(response.Json.GetProperty("token").GetString()!);
+        }
+
+        var refused = worker.WithFunctionKey(HttpMethod.Post, "api/token");
+        refused.Content = new StringContent("{\"permissions\":[\"allow_mod\"]}", Encoding.UTF8, "application/json");
+        await worker.Client.SendAsync(refused);
+
+        var logged = worker.Host.Log.Snapshot();
+        Assert.Contains(logged, e => e.Source == WorkerLogSource.Rpc && e.Category.StartsWith("TokenFunction", StringComparison.Ordinal));
+        var leaks = logged.Where(e =>
+                e.FullText.Contains(worker.ApiSecret, StringComparison.Ordinal)
+                || e.FullText.Contains(worker.Host.Keys.FunctionKey, StringComparison.Ordinal)
+                || e.FullText.Contains("eyJ", StringComparison.Ordinal)
+                || tokens.Any(t => e.FullText.Contains(t.Split('.')[2], StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(leaks.Count == 0, "leaked into the worker's logs: " + string.Join(Environment.NewLine, leaks.Select(l => l.Source + "/" + l.Category)));
+    }
+
     public static TheoryData<string, string?, string, HttpStatusCode, string> BadRequests => new()
     {
         { "POST", "{\"permissions\":", "application/json", HttpStatusCode.BadRequest, "malformed_json" },
