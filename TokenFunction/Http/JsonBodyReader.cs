@@ -44,7 +44,9 @@ public static class JsonBodyReader
             filled += read;
         }
 
-        return filled > HttpLimits.MaxBodyBytes ? null : buffer.AsMemory(0, filled);
+        // Typed null: an untyped one converts to an empty Memory<byte> (through byte[]), which made an
+        // oversized body without Content-Length read as an empty body.
+        return filled > HttpLimits.MaxBodyBytes ? (ReadOnlyMemory<byte>?)null : buffer.AsMemory(0, filled);
     }
 
     private static bool IsJsonContentType(HttpRequestData request)

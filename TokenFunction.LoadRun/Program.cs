@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using TokenFunction.LoadRun;
+using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+
+var options = LoadRunOptions.Parse(args);
+var app = options.AppDirectory is null ? FunctionAppBuildOutput.FromAssemblyMetadata() : FunctionAppBuildOutput.FromDirectory(options.AppDirectory);
+Console.WriteLine($"Worker: {app.WorkerPath}; {options.Runs} runs of {options.Requests} requests at concurrency {string.Join(", ", options.Concurrencies)}");
+
+var runs = new List<RunResult>();
+for (var run = 1; run <= options.Runs; run++)
+{
+    var result = await LoadRun.RunOnceAsync(app, options);
+    runs.Add(result);
+    Console.WriteLine(result.Summary(run));
+}
+
+var report = LoadRunReport.Render(app, options, runs);
+Console.WriteLine(report);
+if (options.OutputFile is not null)
+{
+    await File.WriteAllTextAsync(options.OutputFile, report);
+    Console.WriteLine($"Written to {options.OutputFile}");
+}
+
+return runs.Sum(r => r.Errors) == 0 ? 0 : 1;
+
+namespace TokenFunction.LoadRun
+{
+    /// <summary>Everything measured on one freshly started worker.</summary>
+    public sealed record RunResult(
+        TimeSpan StartToLoaded, TimeSpan StartToFirstToken, IReadOnlyList<LoadResult> Token,
+        LoadResult Rejected, LoadResult Health, LoadResult TokenSequential, long? PeakResidentBytes, long? VaultReads)
+    {
+        public int Errors => Token.Sum(t => t.Errors) + Rejected.Errors + Health.Errors + TokenSequential.Errors;
+
+        public string Summary(int run) =>
+            $"run {run}: cold start {StartToFirstToken.TotalMilliseconds:0} ms; " +
+            string.Join("; ", Token.Select(t => $"c={t.Concurrency} {t.RequestsPerSecond:0} rps p50 {t.PercentileMs(50):0.00} ms p99 {t.PercentileMs(99):0.00} ms errors {t.Errors}")) +
+            $"; VmHWM {PeakResidentBytes / (1024 * 1024)} MiB";
+    }
+
+    public static class LoadRun
+    {
+        // A realistic request: what a client app asks for when joining a known room.
+        private static readonly byte[] TokenRequestBody =
+            Encoding.UTF8.GetBytes("{\"permissions\":[\"allow_join\"],\"roomId\":\"abcd-efgh-ijkl\",\"ttlSeconds\":3600}");
+
+        public static async Task<RunResult> RunOnceAsync(FunctionAppBuildOutput app, LoadRunOptions options)
+        {
+            var hostOptions = new FunctionsHostOptions { App = app }
+                .WithSetting("KeyVault__VaultUri", "")
+                .WithSetting("VideoSdk__ApiKey", "load-run-api-key")
+                .WithSetting("VideoSdk__ApiSecret", Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+
+            await using var host = await FunctionsHost.StartAsync(hostOptions);
+            var loaded = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
+            using var client = host.CreateClient();
+
+            HttpRequestMessage Token()
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "api/token") { Content = new ByteArrayContent(TokenRequestBody) };
+                request.Content.Headers.ContentType = new("application/json");
+                request.Headers.Add(HostKeys.HeaderName, host.Keys.FunctionKey);
+                return request;
+            }
+
+            var first = await new LoadDriver(client, Token).RunAsync(1, 1);
+            var firstToken = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
+            if (first.Errors > 0)
+            {
+                throw new InvalidOperationException("The first token request failed:" + Environment.NewLine + host.Log.Tail());
+            }
+
+            var tokenDriver = new LoadDriver(client, Token);
+            await tokenDriver.RunAsync(options.Warmup, 8);
+            var token = new List<LoadResult>();
+            foreach (var concurrency in options.Concurrencies)
+            {
+                token.Add(await tokenDriver.RunAsync(options.Requests, concurrency));
+            }
+
+            // Breakdown at concurrency 1: the stand-in alone (401 before any gRPC), the gRPC hop and
+            // worker pipeline with a trivial function (health), and the token endpoint again.
+            var breakdownRequests = Math.Max(1, options.Requests / 5);
+            var rejected = await new LoadDriver(client, () => new HttpRequestMessage(HttpMethod.Post, "api/token"), HttpStatusCode.Unauthorized)
+                .RunAsync(breakdownRequests, 1);
+            var health = await new LoadDriver(client, () => new HttpRequestMessage(HttpMethod.Get, "api/health")).RunAsync(breakdownRequests, 1);
+            var tokenSequential = await tokenDriver.RunAsync(breakdownRequests, 1);
+
+            return new RunResult(loaded, firstToken, token, rejected, health, tokenSequential, host.Worker.PeakResidentBytes(), VaultReads: null);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+
+/// <summary>
+/// The built function app as the Functions host sees it: a folder holding worker.config.json, which
+/// names the program to start and the assembly to give it.
+/// </summary>
+public sealed record FunctionAppBuildOutput(string Directory, string ExecutablePath, string WorkerPath)
+{
+    /// <summary>Set by FunctionAppLocation.targets from the project reference, so no path is guessed at run time.</summary>
+    public const string TargetPathMetadataKey = "FunctionAppTargetPath";
+
+    public static FunctionAppBuildOutput FromAssemblyMetadata()
+    {
+        var targetPath = typeof(FunctionAppBuildOutput).Assembly
+            .GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == TargetPathMetadataKey)?.Value;
+        if (string.IsNullOrWhiteSpace(targetPath))
+        {
+            throw new InvalidOperationException(
+                $"No [AssemblyMetadata(\"{TargetPathMetadataKey}\")] on {typeof(FunctionAppBuildOutput).Assembly.GetName().Name}: " +
+                "import TestInfrastructure/FunctionsHost/FunctionAppLocation.targets in the project that compiles the harness.");
+        }
+
+        return FromDirectory(Path.GetDirectoryName(targetPath)!);
+    }
+
+    public static FunctionAppBuildOutput FromDirectory(string directory)
+    {
+        var configPath = Path.Combine(directory, "worker.config.json");
+        if (!File.Exists(configPath))
+        {
+            throw new InvalidOperationException(
+                $"{configPath} does not exist: build the function app first (dotnet build TokenFunctions.sln builds it with the tests).");
+        }
+
+        using var config = JsonDocument.Parse(File.ReadAllText(configPath));
+        var description = config.RootElement.GetProperty("description");
+        var executable = description.GetProperty("defaultExecutablePath").GetString()!;
+        var workerPath = Path.Combine(directory, description.GetProperty("defaultWorkerPath").GetString()!);
+        return new FunctionAppBuildOutput(directory, ResolveExecutable(executable), workerPath);
+    }
+
+    /// <summary>The route prefix the host puts before every HTTP route, from the app's host.json.</summary>
+    public string ReadRoutePrefix()
+    {
+        var hostJsonPath = Path.Combine(Directory, "host.json");
+        if (!File.Exists(hostJsonPath))
+        {
+            return DefaultRoutePrefix;
+        }
+
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(hostJsonPath), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        return hostJson.RootElement.TryGetProperty("extensions", out var extensions)
+            && extensions.TryGetProperty("http", out var http)
+            && http.TryGetProperty("routePrefix", out var prefix)
+            ? prefix.GetString() ?? string.Empty
+            : DefaultRoutePrefix;
+    }
+
+    private const string DefaultRoutePrefix = "api";
+
+    // "dotnet" in worker.config.json means the muxer; prefer the one running us so a machine with
+    // several SDKs starts the worker on the same runtime the tests were built with.
+    private static string ResolveExecutable(string executable) =>
+        executable == "dotnet" && Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath
+            ? hostPath
+            : executable;
+}
