@@ -66,11 +66,8 @@ public sealed class WorkerProcess : IDisposable
 
             worker._exited.TrySetResult();
         };
-        if (process.HasExited)
-        {
-            worker._exited.TrySetResult();
-        }
-
+        // No HasExited shortcut here: EnableRaisingEvents was set before Start, so Exited is raised even
+        // for a worker that is already gone, and only that handler waits for its output to be read.
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         KillOnTestRunExit(process);
