@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using TokenFunction.Http;
 
 namespace TokenFunction.Tokens;
@@ -22,6 +23,12 @@ public static class TokenRequestJsonParser
         if (body.IsEmpty)
         {
             return TokenRequest.Empty;
+        }
+
+        // JsonDocument checks UTF-8 only as strings are read; refuse bad bytes up front, as malformed JSON.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return new ApiProblem(ErrorCodes.MalformedJson, "The body is not valid UTF-8.");
         }
 
         JsonDocument document;
