@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using static TokenFunction.Secrets.KeyVaultOptionsValidator;
 
@@ -7,12 +8,16 @@ namespace TokenFunction.Secrets;
 /// Start-up checks of the VideoSDK settings, which depend on the mode: with a vault the secret must not be
 /// in configuration; without one (local development) key and secret both must be.
 /// </summary>
-public sealed class VideoSdkOptionsValidator(IOptions<KeyVaultOptions> keyVault) : IValidateOptions<VideoSdkOptions>
+/// <remarks>
+/// The mode is read from configuration rather than IOptions&lt;KeyVaultOptions&gt;, so that an invalid vault
+/// setting is reported once, by its own validator, instead of again from here.
+/// </remarks>
+public sealed class VideoSdkOptionsValidator(IConfiguration configuration) : IValidateOptions<VideoSdkOptions>
 {
     public ValidateOptionsResult Validate(string? name, VideoSdkOptions options)
     {
         var failures = new List<string>();
-        var vault = keyVault.Value;
+        var vault = configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
         if (vault.IsConfigured)
         {
             if (!string.IsNullOrEmpty(options.ApiSecret))
