@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(TokenFunction.Benchmarks.MintingBenchmarks).Assembly).Run(args);
