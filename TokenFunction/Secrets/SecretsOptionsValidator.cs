@@ -1,10 +1,16 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Secrets;
 
 /// <summary>Start-up checks of where the signing credentials come from; each failure names the setting to fix.</summary>
-public sealed partial class SecretsOptionsValidator(IOptions<KeyVaultOptions> keyVault) :
+/// <remarks>
+/// Reads the KeyVault section from configuration, as <see cref="SecretsServiceCollectionExtensions.AddSigningCredentials"/>
+/// does, not through <c>IOptions&lt;KeyVaultOptions&gt;</c>: that factory runs this validator, and the cycle
+/// hung the first resolution of any of these options (and so the host's start-up validation).
+/// </remarks>
+public sealed partial class SecretsOptionsValidator(IConfiguration configuration) :
     IValidateOptions<KeyVaultOptions>, IValidateOptions<VideoSdkOptions>
 {
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(10);
@@ -55,7 +61,7 @@ public sealed partial class SecretsOptionsValidator(IOptions<KeyVaultOptions> ke
     public ValidateOptionsResult Validate(string? name, VideoSdkOptions options)
     {
         var failures = new List<string>();
-        var vault = keyVault.Value;
+        var vault = configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
         if (vault.IsConfigured)
         {
             if (!string.IsNullOrEmpty(options.ApiSecret))
