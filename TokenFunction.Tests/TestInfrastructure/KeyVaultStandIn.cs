@@ -30,6 +30,11 @@ public enum VaultOutage
 /// resource https://localhost:{port}; an IP address cannot be anyone's subdomain. Clients reach the
 /// name through <see cref="LoopbackConnectProxy"/>.
 /// </para>
+/// <para>
+/// A child worker process needs: KeyVault__VaultUri = <see cref="VaultUri"/>, HTTPS_PROXY = the proxy's
+/// Address, SSL_CERT_FILE = <see cref="TestCertificate.WritePemFile"/>, and the managed-identity stand-in's
+/// EnvironmentVariables (IDENTITY_ENDPOINT, IDENTITY_HEADER).
+/// </para>
 /// </summary>
 public sealed class KeyVaultStandIn : IAsyncDisposable
 {

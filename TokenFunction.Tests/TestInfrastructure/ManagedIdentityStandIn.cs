@@ -74,7 +74,7 @@ public sealed class ManagedIdentityStandIn : IAccessTokenIssuer, IAsyncDisposabl
     public bool Issued(string accessToken, string resource) =>
         _issued.TryGetValue(accessToken, out var grant) && grant.Resource == resource;
 
-    /// <summary>Whether this text was ever handed out as a token (for checking logs stay free of them).</summary>
+    /// <summary>Every token handed out, e.g. to check that no log of a child process contains one.</summary>
     public IEnumerable<string> IssuedTokens => _issued.Keys;
 
     private async Task HandleAsync(HttpContext context)
