@@ -27,6 +27,8 @@ public static class KeyVaultFailure
         AuthenticationFailedException or CredentialUnavailableException =>
             $"The managed identity (or developer) credential could not get a Key Vault token ({exception.GetType().Name}).",
         TimeoutException or InvalidDataException => exception.Message,
+        // The SDK's retry policy wraps each failed try of a transport error; the last one says why.
+        AggregateException { InnerExceptions: [.., var lastTry] } => Describe(lastTry),
         _ => $"Reading Key Vault failed ({exception.GetType().Name}).",
     };
 

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using TokenFunction.Secrets;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Secrets;
+
+/// <summary>Requests that arrive before the signing secret was ever loaded: they share one read, and never hang or throw.</summary>
+[Collection(SharedManagedIdentity.Name)]
+public sealed class KeyVaultColdStartTests(ManagedIdentityFixture identity)
+{
+    public enum ColdFailure
+    {
+        VaultSlowerThanFetchTimeout,
+        SecretMissing,
+        VaultAnswers503,
+        IdentityEndpointFails,
+    }
+
+    /// <summary>The first read in a fresh process (JIT, TLS, token) took up to 1.5 s on a shared 2-core machine.</summary>
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Scheduling noise on a shared 2-core machine; a hang would blow far past it.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Two_hundred_concurrent_cold_requests_share_one_vault_read_per_secret()
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity);
+        var (_, secretVersion) = pipeline.SeedCredentials();
+        // Keeps the one read in flight while every request arrives.
+        pipeline.Vault.ResponseDelay = TimeSpan.FromMilliseconds(300);
+
+        var lookups = await Task.WhenAll(Enumerable.Range(0, 200)
+            .Select(_ => Task.Run(() => pipeline.Provider.GetAsync(CancellationToken.None).AsTask())));
+
+        Assert.All(lookups, lookup => Assert.Equal(secretVersion, lookup.Credentials?.Version));
+        Assert.Equal(1, pipeline.Vault.AuthorizedReadCount(SecretPipeline.SecretName));
+        Assert.Equal(1, pipeline.Vault.AuthorizedReadCount(SecretPipeline.KeyName));
+    }
+
+    [Theory]
+    [InlineData(ColdFailure.VaultSlowerThanFetchTimeout, "took longer than")]
+    [InlineData(ColdFailure.SecretMissing, "Key Vault answered 404")]
+    [InlineData(ColdFailure.VaultAnswers503, "Key Vault answered 503")]
+    [InlineData(ColdFailure.IdentityEndpointFails, "could not get a Key Vault token")]
+    public async Task Before_any_load_a_failed_read_answers_unavailable_with_retry_after_within_the_fetch_timeout(
+        ColdFailure failure, string expectedReason)
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity, new PipelineSettings { FetchTimeout = FetchTimeout });
+        Arrange(failure, pipeline);
+
+        var clock = Stopwatch.StartNew();
+        CredentialsLookup lookup;
+        try
+        {
+            lookup = await pipeline.Provider.GetAsync(CancellationToken.None);
+        }
+        finally
+        {
+            // The identity endpoint is shared by the collection.
+            identity.Identity.FailureStatus = null;
+        }
+
+        var waited = clock.Elapsed;
+
+        Assert.Null(lookup.Credentials);
+        Assert.NotNull(lookup.UnavailableReason);
+        Assert.True(lookup.RetryAfter >= TimeSpan.FromSeconds(1), $"Retry-After was {lookup.RetryAfter}.");
+        Assert.True(waited < FetchTimeout + Slack, $"The first request waited {waited}.");
+        var reason = pipeline.Cache.GetHealth().Reason;
+        Assert.True(reason?.Contains(expectedReason, StringComparison.Ordinal), reason);
+
+        // Until the refresh loop tries again, later requests answer at once instead of queueing on the vault.
+        var later = pipeline.Provider.GetAsync(CancellationToken.None);
+        Assert.True(later.IsCompleted);
+        Assert.Null((await later).Credentials);
+    }
+
+    private void Arrange(ColdFailure failure, SecretPipeline pipeline)
+    {
+        switch (failure)
+        {
+            case ColdFailure.VaultSlowerThanFetchTimeout:
+                pipeline.SeedCredentials();
+                pipeline.Vault.ResponseDelay = TimeSpan.FromSeconds(30);
+                return;
+            case ColdFailure.SecretMissing:
+                pipeline.Vault.SetSecret(SecretPipeline.KeyName, SecretValues.NewApiKey());
+                return;
+            case ColdFailure.VaultAnswers503:
+                pipeline.SeedCredentials();
+                pipeline.Vault.Outage = VaultOutage.ServiceUnavailable;
+                return;
+            case ColdFailure.IdentityEndpointFails:
+                pipeline.SeedCredentials();
+                identity.Identity.FailureStatus = HttpStatusCode.BadRequest;
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(failure), failure, null);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using TokenFunction.Secrets;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Secrets;
+
+/// <summary>
+/// The secret pipeline as deployed: the real SecretClient and ManagedIdentityCredential, composed by
+/// AddSigningCredentials, reading a vault stand-in with a token from the managed-identity stand-in.
+/// </summary>
+[Collection(SharedManagedIdentity.Name)]
+public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
+{
+    [Fact]
+    public async Task First_load_serves_the_vaults_key_and_secret_read_with_a_system_assigned_token_for_the_vault()
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity);
+        var (apiKey, apiSecret) = (SecretValues.NewApiKey(), SecretValues.NewApiSecret());
+        pipeline.Vault.SetSecret(SecretPipeline.KeyName, apiKey);
+        var secretVersion = pipeline.Vault.SetSecret(SecretPipeline.SecretName, apiSecret);
+
+        var served = await pipeline.ServedCredentialsAsync();
+
+        Assert.NotNull(served);
+        Assert.Equal(apiKey, served.ApiKey);
+        Assert.Equal(Encoding.UTF8.GetBytes(apiSecret), served.SecretBytes);
+        Assert.Equal(secretVersion, served.Version);
+        Assert.Equal([SecretPipeline.KeyName, SecretPipeline.SecretName], pipeline.Vault.SecretNamesRead.Order());
+        Assert.Equal(1, pipeline.Vault.AuthorizedReadCount(SecretPipeline.KeyName));
+        Assert.Equal(1, pipeline.Vault.AuthorizedReadCount(SecretPipeline.SecretName));
+        Assert.True(pipeline.Vault.ChallengeCount >= 1, "The SDK should have met the vault's 401 challenge first.");
+        Assert.Equal(0, pipeline.Vault.RejectedTokenCount);
+        var grants = GrantsFor(pipeline.Vault);
+        Assert.NotEmpty(grants);
+        Assert.All(grants, grant => Assert.Null(grant.RequestedClientId));
+        Assert.True(pipeline.Cache.GetHealth().Ready);
+    }
+
+    [Fact]
+    public async Task A_user_assigned_identity_asks_the_identity_endpoint_for_its_own_client_id()
+    {
+        var clientId = Guid.NewGuid().ToString();
+        await using var pipeline = await SecretPipeline.StartAsync(identity, new PipelineSettings { ManagedIdentityClientId = clientId });
+        pipeline.SeedCredentials();
+
+        var served = await pipeline.ServedCredentialsAsync();
+
+        Assert.NotNull(served);
+        var grants = GrantsFor(pipeline.Vault);
+        Assert.NotEmpty(grants);
+        Assert.All(grants, grant => Assert.Equal(clientId, grant.RequestedClientId));
+        Assert.Equal(0, pipeline.Vault.RejectedTokenCount);
+    }
+
+    [Fact]
+    public async Task A_rotation_in_the_vault_is_served_after_the_background_refresh_without_a_restart()
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity);
+        pipeline.SeedCredentials();
+        await pipeline.StartHostedServicesAsync();
+        var before = await pipeline.ServedCredentialsAsync();
+
+        var (rotatedKey, rotatedSecret) = (SecretValues.NewApiKey(), SecretValues.NewApiSecret());
+        pipeline.Vault.SetSecret(SecretPipeline.KeyName, rotatedKey);
+        var rotatedVersion = pipeline.Vault.SetSecret(SecretPipeline.SecretName, rotatedSecret);
+        Assert.NotEqual(rotatedVersion, before?.Version);
+        await pipeline.AdvanceUntilAsync(
+            async () => (await pipeline.ServedCredentialsAsync())?.Version == rotatedVersion, pipeline.Options.RefreshInterval);
+
+        var after = await pipeline.ServedCredentialsAsync();
+        Assert.Equal(rotatedKey, after!.ApiKey);
+        Assert.Equal(Encoding.UTF8.GetBytes(rotatedSecret), after.SecretBytes);
+        Assert.Contains(pipeline.Logs.GetSnapshot(), log =>
+            log.Level == LogLevel.Information && log.Message.Contains($"to {rotatedVersion}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(VaultOutage.ServiceUnavailable, "Key Vault answered 503")]
+    [InlineData(VaultOutage.ConnectionReset, "could not be reached")]
+    public async Task During_an_outage_the_last_good_secret_is_served_up_to_the_maximum_staleness_then_503_until_the_vault_is_back(
+        VaultOutage outage, string expectedReason)
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity);
+        var (_, secretVersion) = pipeline.SeedCredentials();
+        Assert.True(await pipeline.Cache.RefreshAsync());
+
+        pipeline.Vault.Outage = outage;
+        pipeline.Time.Advance(pipeline.Options.RefreshInterval);
+        Assert.False(await pipeline.Cache.RefreshAsync());
+        Assert.True(pipeline.Vault.OutageAnswerCount > 1, "The SDK should have retried the failed read.");
+        Assert.Equal(secretVersion, (await pipeline.ServedCredentialsAsync())?.Version);
+
+        pipeline.Time.Advance(pipeline.Options.MaxStaleness);
+        var lookup = await pipeline.Provider.GetAsync(CancellationToken.None);
+        Assert.Null(lookup.Credentials);
+        Assert.NotNull(lookup.UnavailableReason);
+        Assert.InRange(lookup.RetryAfter, TimeSpan.FromSeconds(1), pipeline.Options.RefreshInterval);
+        var health = pipeline.Cache.GetHealth();
+        Assert.False(health.Ready);
+        Assert.True(health.Reason?.Contains(expectedReason, StringComparison.Ordinal), health.Reason);
+
+        pipeline.Vault.Outage = VaultOutage.None;
+        Assert.True(await pipeline.Cache.RefreshAsync());
+        Assert.Equal(secretVersion, (await pipeline.ServedCredentialsAsync())?.Version);
+    }
+
+    [Fact]
+    public async Task A_403_ForbiddenByRbac_while_the_role_assignment_propagates_is_logged_clearly_retried_with_back_off_then_served()
+    {
+        var plainKey = SecretValues.NewApiKey();
+        await using var pipeline = await SecretPipeline.StartAsync(identity, new PipelineSettings { PlainApiKey = plainKey });
+        pipeline.Vault.SetSecret(SecretPipeline.SecretName, SecretValues.NewApiSecret());
+        pipeline.Vault.ForbidNextReads(2);
+
+        await pipeline.StartHostedServicesAsync();
+        var refused = await pipeline.Provider.GetAsync(CancellationToken.None);
+        Assert.Null(refused.Credentials);
+        Assert.Equal(TimeSpan.FromSeconds(1), pipeline.Cache.NextRefreshDelay);
+        Assert.Contains(pipeline.Logs.GetSnapshot(), log =>
+            log.Level == LogLevel.Warning && log.Message.Contains(KeyVaultFailure.ForbiddenByRbac, StringComparison.Ordinal));
+
+        await pipeline.AdvanceUntilAsync(async () => await pipeline.ServedCredentialsAsync() is not null, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(plainKey, (await pipeline.ServedCredentialsAsync())!.ApiKey);
+        Assert.Equal(3, pipeline.Vault.AuthorizedReadCount(SecretPipeline.SecretName));
+        Assert.Equal(0, pipeline.Vault.AuthorizedReadCount(SecretPipeline.KeyName));
+        Assert.Equal(pipeline.Options.RefreshInterval, pipeline.Cache.NextRefreshDelay);
+    }
+
+    private List<ManagedIdentityGrant> GrantsFor(KeyVaultStandIn vault) =>
+        [.. identity.Identity.Grants.Where(grant => grant.Resource == vault.Resource)];
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Reflection;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TokenFunction.Secrets;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Secrets;
+
+/// <summary>What a test changes about the app's settings; everything else is the production default.</summary>
+internal sealed record PipelineSettings
+{
+    public string? ManagedIdentityClientId { get; init; }
+
+    /// <summary>VideoSdk:ApiKey as a plain setting: then only the secret is read from the vault.</summary>
+    public string? PlainApiKey { get; init; }
+
+    /// <summary>Short, so a failing fetch is over quickly; production allows up to a minute.</summary>
+    public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan MaxStaleness { get; init; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>
+/// The app's Key Vault secret pipeline as production composes it (AddSigningCredentials), against a fresh
+/// vault stand-in, with the real SecretClient and ManagedIdentityCredential. Only the SecretClient
+/// registration is the test's: same credential, but a transport that trusts the stand-in's certificate
+/// and retry delays of milliseconds instead of seconds.
+/// </summary>
+internal sealed class SecretPipeline : IAsyncDisposable
+{
+    // The production defaults, deliberately not configured: the tests show they are what is read.
+    public const string SecretName = "videosdk-api-secret";
+    public const string KeyName = "videosdk-api-key";
+
+    private readonly ServiceProvider _services;
+    private readonly SocketsHttpHandler _trustingHandler;
+    private IHostedService[] _started = [];
+
+    private SecretPipeline(KeyVaultStandIn vault, ServiceProvider services, SocketsHttpHandler trustingHandler, FakeTimeProvider time)
+    {
+        Vault = vault;
+        _services = services;
+        _trustingHandler = trustingHandler;
+        Time = time;
+    }
+
+    public KeyVaultStandIn Vault { get; }
+
+    /// <summary>Drives the cache's staleness and the refresh schedule; fetch timeouts and SDK retries run on real time.</summary>
+    public FakeTimeProvider Time { get; }
+
+    public KeyVaultCredentialsCache Cache => _services.GetRequiredService<KeyVaultCredentialsCache>();
+
+    /// <summary>What the token function asks for credentials on every request.</summary>
+    public ISigningCredentialsProvider Provider => _services.GetRequiredService<ISigningCredentialsProvider>();
+
+    public KeyVaultOptions Options => _services.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
+
+    public FakeLogCollector Logs => _services.GetFakeLogCollector();
+
+    /// <summary>Starts a vault stand-in (the caller seeds secrets before the first read) and composes the app's pipeline around it.</summary>
+    public static async Task<SecretPipeline> StartAsync(ManagedIdentityFixture identity, PipelineSettings? settings = null)
+    {
+        settings ??= new PipelineSettings();
+        var vault = await KeyVaultStandIn.StartAsync(identity.Certificate, identity.Identity);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Configuration(vault, settings)).Build();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var trustingHandler = identity.Certificate.CreateTrustingHandler(identity.Proxy);
+
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(time)
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging())
+            // Registered before AddSigningCredentials, whose TryAddSingleton then keeps this one.
+            .AddSingleton(provider => CreateSecretClient(provider.GetRequiredService<IOptions<KeyVaultOptions>>().Value, trustingHandler))
+            .AddSigningCredentials(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        // The production start-up checks: a test must not run a configuration the app would refuse.
+        services.GetRequiredService<IStartupValidator>().Validate();
+        return new SecretPipeline(vault, services, trustingHandler, time);
+    }
+
+    /// <summary>The credential production builds for these options (KeyVaultClientFactory), from the process's environment.</summary>
+    public static TokenCredential ProductionCredential(KeyVaultOptions options)
+    {
+        // KeyVaultClientFactory.Create offers no transport seam, and its credential choice is private; reflection
+        // keeps the choice (system- or user-assigned managed identity, or developer sign-in) the production one.
+        var createCredential = typeof(KeyVaultClientFactory).GetMethod("CreateCredential", BindingFlags.NonPublic | BindingFlags.Static)
+                               ?? throw new MissingMethodException(nameof(KeyVaultClientFactory), "CreateCredential");
+        return (TokenCredential)createCredential.Invoke(null, [options])!;
+    }
+
+    /// <summary>Puts a fresh key and secret in the vault under the default names; returns their versions.</summary>
+    public (string KeyVersion, string SecretVersion) SeedCredentials() =>
+        (Vault.SetSecret(KeyName, SecretValues.NewApiKey()), Vault.SetSecret(SecretName, SecretValues.NewApiSecret()));
+
+    /// <summary>What a request would sign with right now (joining the first load if none happened yet).</summary>
+    public async Task<SigningCredentials?> ServedCredentialsAsync() => (await Provider.GetAsync(CancellationToken.None)).Credentials;
+
+    /// <summary>Starts the app's hosted services: the start-up report and the background refresh loop (first read at once).</summary>
+    public async Task StartHostedServicesAsync()
+    {
+        _started = [.. _services.GetServices<IHostedService>()];
+        foreach (var service in _started)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Moves the fake clock a refresh interval at a time until <paramref name="condition"/> holds. The refresh
+    /// loop arms its timer only after a read completes, so a single jump could land before the timer exists.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<Task<bool>> condition, TimeSpan step, TimeSpan? realTimeLimit = null)
+    {
+        using var limit = new CancellationTokenSource(realTimeLimit ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            Time.Advance(step);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in _started.Reverse())
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        await _services.DisposeAsync();
+        _trustingHandler.Dispose();
+        await Vault.DisposeAsync();
+    }
+
+    private static SecretClient CreateSecretClient(KeyVaultOptions options, SocketsHttpHandler trustingHandler) =>
+        new(options.VaultUri, ProductionCredential(options), new SecretClientOptions
+        {
+            Transport = new HttpClientTransport(trustingHandler),
+            // Production's shape (exponential, 3 retries, the fetch timeout per try) with test-sized delays.
+            Retry =
+            {
+                Mode = RetryMode.Exponential,
+                MaxRetries = 3,
+                Delay = TimeSpan.FromMilliseconds(10),
+                MaxDelay = TimeSpan.FromMilliseconds(50),
+                NetworkTimeout = options.FetchTimeout,
+            },
+        });
+
+    private static Dictionary<string, string?> Configuration(KeyVaultStandIn vault, PipelineSettings settings) => new()
+    {
+        ["KeyVault:VaultUri"] = vault.VaultUri.ToString(),
+        ["KeyVault:ManagedIdentityClientId"] = settings.ManagedIdentityClientId,
+        ["KeyVault:FetchTimeout"] = settings.FetchTimeout.ToString("c", CultureInfo.InvariantCulture),
+        ["KeyVault:RefreshInterval"] = settings.RefreshInterval.ToString("c", CultureInfo.InvariantCulture),
+        ["KeyVault:MaxStaleness"] = settings.MaxStaleness.ToString("c", CultureInfo.InvariantCulture),
+        ["VideoSdk:ApiKey"] = settings.PlainApiKey,
+    };
+}
