@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
@@ -92,16 +91,6 @@ internal sealed class SecretPipeline : IAsyncDisposable
         return new SecretPipeline(vault, services, trustingHandler, time);
     }
 
-    /// <summary>The credential production builds for these options (KeyVaultClientFactory), from the process's environment.</summary>
-    public static TokenCredential ProductionCredential(KeyVaultOptions options)
-    {
-        // KeyVaultClientFactory.Create offers no transport seam, and its credential choice is private; reflection
-        // keeps the choice (system- or user-assigned managed identity, or developer sign-in) the production one.
-        var createCredential = typeof(KeyVaultClientFactory).GetMethod("CreateCredential", BindingFlags.NonPublic | BindingFlags.Static)
-                               ?? throw new MissingMethodException(nameof(KeyVaultClientFactory), "CreateCredential");
-        return (TokenCredential)createCredential.Invoke(null, [options])!;
-    }
-
     /// <summary>Puts a fresh key and secret in the vault under the default names; returns their versions.</summary>
     public (string KeyVersion, string SecretVersion) SeedCredentials() =>
         (Vault.SetSecret(KeyName, SecretValues.NewApiKey()), Vault.SetSecret(SecretName, SecretValues.NewApiSecret()));
@@ -145,20 +134,15 @@ internal sealed class SecretPipeline : IAsyncDisposable
         await Vault.DisposeAsync();
     }
 
-    private static SecretClient CreateSecretClient(KeyVaultOptions options, SocketsHttpHandler trustingHandler) =>
-        new(options.VaultUri, ProductionCredential(options), new SecretClientOptions
-        {
-            Transport = new HttpClientTransport(trustingHandler),
-            // Production's shape (exponential, 3 retries, the fetch timeout per try) with test-sized delays.
-            Retry =
-            {
-                Mode = RetryMode.Exponential,
-                MaxRetries = 3,
-                Delay = TimeSpan.FromMilliseconds(10),
-                MaxDelay = TimeSpan.FromMilliseconds(50),
-                NetworkTimeout = options.FetchTimeout,
-            },
-        });
+    /// <summary>Production's credential and client options, with a transport that trusts the stand-in and test-sized retry delays.</summary>
+    private static SecretClient CreateSecretClient(KeyVaultOptions options, SocketsHttpHandler trustingHandler)
+    {
+        var clientOptions = KeyVaultClientFactory.CreateClientOptions(options);
+        clientOptions.Transport = new HttpClientTransport(trustingHandler);
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);
+        return new SecretClient(options.VaultUri, KeyVaultClientFactory.CreateCredential(options), clientOptions);
+    }
 
     private static Dictionary<string, string?> Configuration(KeyVaultStandIn vault, PipelineSettings settings) => new()
     {

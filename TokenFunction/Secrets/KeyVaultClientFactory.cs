@@ -16,9 +16,12 @@ public static class KeyVaultClientFactory
     public static bool ManagedIdentityAvailable =>
         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ManagedIdentityEndpointVariable));
 
-    public static SecretClient Create(KeyVaultOptions options)
-    {
-        var clientOptions = new SecretClientOptions
+    public static SecretClient Create(KeyVaultOptions options) =>
+        new(options.VaultUri, CreateCredential(options), CreateClientOptions(options));
+
+    /// <summary>Bounded retries of throttling and server errors; the whole read is bounded by <see cref="KeyVaultOptions.FetchTimeout"/>.</summary>
+    public static SecretClientOptions CreateClientOptions(KeyVaultOptions options) =>
+        new()
         {
             Retry =
             {
@@ -29,15 +32,14 @@ public static class KeyVaultClientFactory
                 NetworkTimeout = options.FetchTimeout,
             },
         };
-        return new SecretClient(options.VaultUri, CreateCredential(options), clientOptions);
-    }
 
     public static string DescribeCredential(KeyVaultOptions options) =>
         !ManagedIdentityAvailable ? "developer sign-in (Azure CLI, azd or Visual Studio)"
         : string.IsNullOrEmpty(options.ManagedIdentityClientId) ? "system-assigned managed identity"
         : "user-assigned managed identity";
 
-    private static TokenCredential CreateCredential(KeyVaultOptions options)
+    /// <summary>The app's managed identity in Azure (user-assigned when a client id is set), the developer's sign-in elsewhere.</summary>
+    public static TokenCredential CreateCredential(KeyVaultOptions options)
     {
         if (!ManagedIdentityAvailable)
         {

@@ -19,10 +19,15 @@ public sealed class KeyVaultCredentialsLoader(
 
         try
         {
-            var secretTask = client.GetSecretAsync(_vault.ApiSecretName, cancellationToken: timeout.Token);
-            var apiKey = _plainApiKey
-                         ?? RequireValue(await client.GetSecretAsync(_vault.ApiKeySecretName, cancellationToken: timeout.Token), _vault.ApiKeySecretName);
-            var secret = (await secretTask).Value;
+            // Both reads run together and both are awaited, so neither outlives the timeout unobserved.
+            var secretRead = client.GetSecretAsync(_vault.ApiSecretName, cancellationToken: timeout.Token);
+            var keyRead = _plainApiKey is null
+                ? client.GetSecretAsync(_vault.ApiKeySecretName, cancellationToken: timeout.Token)
+                : null;
+            await Task.WhenAll(keyRead is null ? [secretRead] : [secretRead, keyRead]).ConfigureAwait(false);
+
+            var secret = secretRead.Result.Value;
+            var apiKey = _plainApiKey ?? RequireValue(keyRead!.Result.Value, _vault.ApiKeySecretName);
             return new SigningCredentials(apiKey, RequireValue(secret, _vault.ApiSecretName), secret.Properties.Version);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
