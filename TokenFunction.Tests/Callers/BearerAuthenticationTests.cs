@@ -132,9 +132,10 @@ public sealed class BearerAuthenticationTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken())).Status);
         var fetchesBefore = _provider.KeySetFetches;
 
+        var unpublished = OpenIdProviderStandIn.NewRsaKey();
         for (var i = 0; i < 10; i++)
         {
-            (await _app.PostAsync(_provider.IssueToken(key: OpenIdProviderStandIn.NewRsaKey())))
+            (await _app.PostAsync(_provider.IssueToken(key: unpublished)))
                 .AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
         }
 
