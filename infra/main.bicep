@@ -78,6 +78,32 @@ param allowedPermissions string[] = ['allow_join', 'ask_join']
 @description('VideoSDK permissions of a token when the caller asks for none.')
 param defaultPermissions string[] = ['allow_join']
 
+@description('Issuer URL of the OpenID Connect provider that signs callers in, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0. Empty: no caller authentication, and the app refuses to start unless allowAnonymousCallers is true.')
+param callerAuthAuthority string = ''
+
+@description('Accepted audiences (aud) of caller tokens: your API\'s client id or App ID URI. Required with callerAuthAuthority.')
+param callerAuthAudiences string[] = []
+
+@description('Claim that becomes the token\'s participantId (sub; with Entra ID oid is stable across apps).')
+param callerAuthParticipantIdClaim string = 'sub'
+
+@description('Claim holding the caller\'s roles or groups, for the role rules (CallerAuth__Roles__<role>__Permissions__0 app settings).')
+param callerAuthRolesClaim string = 'roles'
+
+@description('Run an open endpoint on purpose: anyone who can reach /api/token gets a token. Only without callerAuthAuthority.')
+param allowAnonymousCallers bool = false
+
+@minValue(1)
+@description('Rate limit per caller and per instance: requests a caller may make in a burst.')
+param rateLimitBurst int = 10
+
+@minValue(1)
+@description('Rate limit per caller and per instance: requests added back every rateLimitReplenishmentPeriod.')
+param rateLimitTokensPerPeriod int = 10
+
+@description('Rate limit per caller and per instance: the refill period (TimeSpan).')
+param rateLimitReplenishmentPeriod string = '00:01:00'
+
 // ---------------------------------------------------------------------------------------------------
 // Names, tags and fixed facts
 // ---------------------------------------------------------------------------------------------------
@@ -118,6 +144,16 @@ var vaultSecrets = [
   { name: apiSecretName, value: videoSdkApiSecret }
   { name: apiKeySecretName, value: videoSdkApiKey }
 ]
+
+// Mistakes the app would refuse at start-up, refused at deployment already. No authority and no
+// allowAnonymousCallers is not one of them: that deploys, and the app then refuses to start (issue 4).
+var callerAuthority = !empty(callerAuthAuthority) && !startsWith(callerAuthAuthority, 'https://')
+  ? fail('callerAuthAuthority must be the provider\'s https:// issuer URL.')
+  : !empty(callerAuthAuthority) && empty(callerAuthAudiences)
+      ? fail('callerAuthAudiences must list at least one audience when callerAuthAuthority is set.')
+      : !empty(callerAuthAuthority) && allowAnonymousCallers
+          ? fail('allowAnonymousCallers cannot be true when callerAuthAuthority is set.')
+          : callerAuthAuthority
 
 var publicNetworkAccess = networkIsolation ? 'Disabled' : 'Enabled'
 var networkAcls = {
@@ -259,9 +295,17 @@ var appSettings = concat(
     { name: 'KeyVault__MaxStaleness', value: vaultMaxStaleness }
     { name: 'Tokens__DefaultTtlSeconds', value: string(defaultTokenTtlSeconds) }
     { name: 'Tokens__MaxTtlSeconds', value: string(maxTokenTtlSeconds) }
+    { name: 'CallerAuth__Authority', value: callerAuthority }
+    { name: 'CallerAuth__ParticipantIdClaim', value: callerAuthParticipantIdClaim }
+    { name: 'CallerAuth__RolesClaim', value: callerAuthRolesClaim }
+    { name: 'CallerAuth__AllowAnonymous', value: string(allowAnonymousCallers) }
+    { name: 'RateLimit__Burst', value: string(rateLimitBurst) }
+    { name: 'RateLimit__TokensPerPeriod', value: string(rateLimitTokensPerPeriod) }
+    { name: 'RateLimit__ReplenishmentPeriod', value: rateLimitReplenishmentPeriod }
   ],
   indexedSettings('Tokens__AllowedPermissions', allowedPermissions),
-  indexedSettings('Tokens__DefaultPermissions', defaultPermissions)
+  indexedSettings('Tokens__DefaultPermissions', defaultPermissions),
+  indexedSettings('CallerAuth__Audiences', callerAuthAudiences)
 )
 
 // .NET configuration reads an array from keys suffixed __0, __1, ...

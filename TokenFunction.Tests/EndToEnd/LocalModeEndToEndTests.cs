@@ -24,26 +24,26 @@ public sealed class LocalModeEndToEndTests(LocalModeWorker worker) : IClassFixtu
     }
 
     [Fact]
-    public void Worker_metadata_publishes_token_behind_the_function_key_and_health_open()
+    public void Worker_metadata_publishes_token_and_health_anonymous_at_the_platform()
     {
         var token = Assert.Single(worker.Host.HttpFunctions, f => f.Name == "Token");
         var health = Assert.Single(worker.Host.HttpFunctions, f => f.Name == "Health");
 
         Assert.Equal("api/token", token.Route.Text);
-        Assert.Equal(HttpAuthLevel.Function, token.AuthLevel);
+        // The token function authenticates its callers itself (bearer tokens, CallerAuth); the host checks no key.
+        Assert.Equal(HttpAuthLevel.Anonymous, token.AuthLevel);
         Assert.Equal("api/health", health.Route.Text);
         Assert.Equal(HttpAuthLevel.Anonymous, health.AuthLevel);
         Assert.Equal(["GET"], health.Methods);
     }
 
     [Fact]
-    public async Task Token_without_a_valid_function_key_is_refused_by_the_host()
+    public async Task Without_an_authority_the_local_worker_serves_anonymous_callers_and_warns_about_it()
     {
-        var withoutKey = await worker.Client.PostAsJsonAsync("api/token", new { });
-        var wrongKey = await worker.Client.PostAsJsonAsync("api/token?code=not-the-key", new { });
+        var response = await (await worker.Client.PostAsJsonAsync("api/token", new { })).ReadAsync();
 
-        Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Contains(worker.Host.Log.Snapshot(), e => e.FullText.Contains("Anonymous mode (local development)", StringComparison.Ordinal));
     }
 
     [Fact]

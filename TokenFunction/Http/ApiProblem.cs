@@ -14,6 +14,9 @@ public sealed record ApiProblem(ErrorCode Error, string Detail)
     /// <summary>Set on 429 and 503 answers.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The challenge of a 401 answer (RFC 6750), as its <c>WWW-Authenticate</c> header.</summary>
+    public string? WwwAuthenticate { get; init; }
+
     /// <summary>The methods a 405 answer allows, as its <c>Allow</c> header.</summary>
     public string? Allow { get; init; }
 

@@ -35,6 +35,11 @@ public static class ApiResponses
             response.Headers.Add("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (problem.WwwAuthenticate is { } challenge)
+        {
+            response.Headers.Add("WWW-Authenticate", challenge);
+        }
+
         if (problem.Allow is { } allow)
         {
             response.Headers.Add("Allow", allow);

@@ -38,6 +38,18 @@ public static class ErrorCodes
         new("participant_id_invalid", HttpStatusCode.BadRequest, "Invalid participant id");
     public static readonly ErrorCode PermissionNotAllowed =
         new("permission_not_allowed", HttpStatusCode.Forbidden, "Permission not allowed");
+    public static readonly ErrorCode CallerTokenMissing =
+        new("caller_token_missing", HttpStatusCode.Unauthorized, "Bearer token required");
+    public static readonly ErrorCode CallerTokenInvalid =
+        new("caller_token_invalid", HttpStatusCode.Unauthorized, "Bearer token invalid");
+    public static readonly ErrorCode CallerAuthorityUnavailable =
+        new("caller_authority_unavailable", HttpStatusCode.ServiceUnavailable, "Identity provider unavailable");
+    public static readonly ErrorCode ParticipantMismatch =
+        new("participant_mismatch", HttpStatusCode.Forbidden, "participantId is not the caller's");
+    public static readonly ErrorCode RoomRequired =
+        new("room_required", HttpStatusCode.Forbidden, "Permission granted only for a room");
+    public static readonly ErrorCode RateLimited =
+        new("rate_limited", HttpStatusCode.TooManyRequests, "Too many requests");
     public static readonly ErrorCode SigningCredentialsUnavailable =
         new("signing_credentials_unavailable", HttpStatusCode.ServiceUnavailable, "Signing credentials unavailable");
 
@@ -45,6 +57,8 @@ public static class ErrorCodes
     [
         MethodNotAllowed, UnsupportedMediaType, BodyTooLarge, MalformedJson, InvalidFieldType, UnknownField,
         DuplicateField, PermissionsEmpty, PermissionUnknown, PermissionDuplicate, PermissionConflict,
-        TtlOutOfRange, RoomIdInvalid, ParticipantIdInvalid, PermissionNotAllowed, SigningCredentialsUnavailable,
+        TtlOutOfRange, RoomIdInvalid, ParticipantIdInvalid, PermissionNotAllowed, CallerTokenMissing,
+        CallerTokenInvalid, CallerAuthorityUnavailable, ParticipantMismatch, RoomRequired, RateLimited,
+        SigningCredentialsUnavailable,
     ];
 }

@@ -5,4 +5,8 @@ public sealed record TokenGrant(
     IReadOnlyList<string> Permissions,
     string? RoomId,
     string? ParticipantId,
-    TimeSpan Lifetime);
+    TimeSpan Lifetime)
+{
+    /// <summary>The policy rules (named by their settings) that granted the permissions, for the audit line.</summary>
+    public IReadOnlyList<string> GrantedBy { get; init; } = [];
+}

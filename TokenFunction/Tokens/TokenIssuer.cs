@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TokenFunction.Callers;
 using TokenFunction.Http;
 using TokenFunction.Secrets;
 
@@ -12,7 +13,7 @@ public sealed partial class TokenIssuer(
     VideoSdkTokenMinter minter,
     ILogger<TokenIssuer> logger)
 {
-    public async Task<Outcome<IssuedToken>> IssueAsync(TokenRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<IssuedToken>> IssueAsync(TokenRequest request, CallerIdentity caller, CancellationToken cancellationToken)
     {
         var errors = validator.Validate(request);
         if (errors.Count > 0)
@@ -20,7 +21,7 @@ public sealed partial class TokenIssuer(
             return ApiProblem.ForFields(errors);
         }
 
-        var decision = policy.Decide(request);
+        var decision = policy.Decide(request, caller);
         if (!decision.Succeeded)
         {
             return decision.Problem;
@@ -39,13 +40,14 @@ public sealed partial class TokenIssuer(
 
         var issued = minter.Mint(decision.Value, lookup.Credentials);
         var grant = issued.Grant;
-        LogIssued(issued.TokenId, grant.Permissions, grant.RoomId, grant.ParticipantId, issued.ExpiresAt);
+        LogIssued(issued.TokenId, grant.Permissions, grant.RoomId, grant.ParticipantId, issued.ExpiresAt, caller, grant.GrantedBy);
         return issued;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
-        Message = "Issued VideoSDK token {TokenId} with permissions {Permissions} for room {RoomId}, participant {ParticipantId}, expiring {ExpiresAt:O}")]
-    private partial void LogIssued(string tokenId, IReadOnlyList<string> permissions, string? roomId, string? participantId, DateTimeOffset expiresAt);
+        Message = "Issued VideoSDK token {TokenId} with permissions {Permissions} for room {RoomId}, participant {ParticipantId}, expiring {ExpiresAt:O}, to {Caller}, granted by {GrantedBy}")]
+    private partial void LogIssued(string tokenId, IReadOnlyList<string> permissions, string? roomId, string? participantId, DateTimeOffset expiresAt,
+        CallerIdentity caller, IReadOnlyList<string> grantedBy);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Token refused with 503: {Reason}")]
     private partial void LogCredentialsUnavailable(string? reason);

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TokenFunction.Callers;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Callers;
+
+/// <summary>Who may get tokens is decided at start-up: an open endpoint in Azure needs an explicit setting.</summary>
+public sealed class CallerAuthStartupTests
+{
+    private const string InAzure = HostingPlatform.InstanceIdSetting;
+
+    /// <summary>The real composition (Program.CreateHost) with settings as command-line configuration: no process environment is touched.</summary>
+    private static void ValidateAtStartup(params string[] settings)
+    {
+        using var host = Program.CreateHost(["--VideoSdk:ApiKey=k", "--VideoSdk:ApiSecret=s", .. settings.Select(s => "--" + s)]);
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public void Start_up_is_refused_in_Azure_without_an_authority_naming_the_settings()
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => ValidateAtStartup($"{InAzure}=instance-1"));
+
+        Assert.Contains("CallerAuth:Authority", refused.Message);
+        Assert.Contains("CallerAuth:AllowAnonymous", refused.Message);
+        Assert.Contains(InAzure, refused.Message);
+    }
+
+    [Fact]
+    public void Anonymous_mode_in_Azure_starts_when_switched_on_explicitly() =>
+        ValidateAtStartup($"{InAzure}=instance-1", "CallerAuth:AllowAnonymous=true");
+
+    [Fact]
+    public void An_authority_in_Azure_starts() =>
+        ValidateAtStartup($"{InAzure}=instance-1", "CallerAuth:Authority=https://login.example.com/tenant/v2.0", "CallerAuth:Audiences:0=api://x");
+
+    [Fact]
+    public async Task Locally_without_an_authority_the_app_runs_anonymous_and_says_so()
+    {
+        using var app = new TestApp();
+
+        foreach (var service in app.Get<IEnumerable<Microsoft.Extensions.Hosting.IHostedService>>().OfType<CallerAuthModeReporter>())
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        Assert.IsType<AnonymousCallerAuthenticator>(app.Get<ICallerAuthenticator>());
+        Assert.Contains(app.Logs, log => log.Id.Id == 3012 && log.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    public static TheoryData<string[], string> BadSettings => new()
+    {
+        { ["CallerAuth:Authority=http://login.example.com/t", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
+        { ["CallerAuth:Authority=https://login.example.com/t"], "CallerAuth:Audiences must list at least one audience" },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:AllowAnonymous=true"], "CallerAuth:AllowAnonymous cannot be true" },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ClockSkew=00:30:00"], "CallerAuth:ClockSkew must be" },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:Roles:moderator:Permissions:0=allow_all"], "CallerAuth:Roles:moderator:Permissions: Unknown permission" },
+        { ["CallerAuth:Roles:moderator:Permissions:0=allow_mod"], "CallerAuth:Roles needs CallerAuth:Authority" },
+        { ["RateLimit:Burst=0"], "RateLimit:Burst must be" },
+        { ["RateLimit:ReplenishmentPeriod=00:00:00"], "RateLimit:ReplenishmentPeriod must be" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void Bad_caller_settings_stop_start_up_with_a_message_naming_the_setting(string[] settings, string expected)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => ValidateAtStartup(settings));
+
+        Assert.Contains(expected, refused.Message);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Callers;
+
+/// <summary>The per-caller token bucket: a burst passes, the next request gets 429 with Retry-After, and the bucket refills.</summary>
+public sealed class RateLimitTests : IAsyncLifetime, IDisposable
+{
+    // A one-second window keeps the recovery test short: the limiter runs on its own clock, not a TimeProvider.
+    private static readonly Dictionary<string, string?> TightLimit = new()
+    {
+        ["RateLimit:Burst"] = "2",
+        ["RateLimit:TokensPerPeriod"] = "2",
+        ["RateLimit:ReplenishmentPeriod"] = "00:00:01",
+    };
+
+    private OpenIdProviderStandIn _provider = null!;
+    private CallerTestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await OpenIdProviderStandIn.StartAsync();
+        _app = new CallerTestApp(_provider, TightLimit);
+    }
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Over_the_limit_a_caller_gets_429_with_Retry_After_and_recovers_after_the_window()
+    {
+        var alice = _provider.IssueToken("alice");
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(alice)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(alice)).Status);
+
+        var limited = await _app.PostAsync(alice);
+        var clock = Stopwatch.StartNew();
+
+        limited.AssertProblem(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.InRange(int.Parse(limited.Header("Retry-After")!, CultureInfo.InvariantCulture), 1, 2);
+        Assert.Equal(2, _app.App.Logs.Count(log => log.Id.Id == 2001));
+
+        var recovered = await BearerAuthenticationTests.PollUntilAsync(() => _app.PostAsync(alice), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.OK, recovered.Status);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task Each_caller_has_its_own_bucket()
+    {
+        var alice = _provider.IssueToken("alice");
+        for (var i = 0; i < 3; i++)
+        {
+            await _app.PostAsync(alice);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await _app.PostAsync(alice)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken("bob"))).Status);
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_are_limited_per_address_the_front_end_appended_not_per_spoofed_first_hop()
+    {
+        using var anonymous = new TestApp(TightLimit);
+        async Task<HttpStatusCode> SendAsync(string forwardedFor) => ReadResponse.From(await anonymous.Function<TokenFunction.Functions.IssueTokenFunction>()
+            .RunAsync(FakeHttpRequestData.Create("POST", headers: [new("X-Forwarded-For", forwardedFor)]), CancellationToken.None)).Status;
+
+        // The client forges a new first hop each time; the front end's own entry (the last) stays the same.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("10.0.0.1, 203.0.113.7:50001"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("10.0.0.2, 203.0.113.7:50002"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SendAsync("10.0.0.3, 203.0.113.7:50003"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("[2001:db8::9]:50004"));
+        Assert.Contains(anonymous.Logs, log => log.Id.Id == 2001 && log.Message.Contains("anonymous caller at 203.0.113.7", StringComparison.Ordinal));
+    }
+}

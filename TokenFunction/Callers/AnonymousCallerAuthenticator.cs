@@ -1,0 +1,11 @@
+using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Http;
+
+namespace TokenFunction.Callers;
+
+/// <summary>Anonymous mode (no authority configured): every caller is anonymous, told apart only by address.</summary>
+public sealed class AnonymousCallerAuthenticator : ICallerAuthenticator
+{
+    public ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<Outcome<CallerIdentity>>(CallerIdentity.Anonymous(clientAddress));
+}

@@ -1,0 +1,38 @@
+using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Http;
+
+namespace TokenFunction.Callers;
+
+/// <summary>Takes the token out of <c>Authorization: Bearer &lt;token&gt;</c>, refusing every other shape.</summary>
+public static class BearerTokenReader
+{
+    private const string Scheme = "Bearer ";
+
+    /// <summary>Real caller tokens are a few kilobytes; anything far larger is refused before it is parsed.</summary>
+    public const int MaxTokenLength = 16 * 1024;
+
+    public static Outcome<string> Read(HttpHeadersCollection headers)
+    {
+        if (!headers.TryGetValues("Authorization", out var values) || values.ToArray() is not [var value])
+        {
+            return values is null
+                ? BearerChallenge.Missing("Sign the user in with the identity provider and send its access token as 'Authorization: Bearer <token>'.")
+                : BearerChallenge.InvalidToken("send exactly one Authorization header");
+        }
+
+        if (!value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return BearerChallenge.Missing("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'.");
+        }
+
+        var token = value[Scheme.Length..].Trim();
+        if (token.Length == 0)
+        {
+            return BearerChallenge.Missing("The Authorization header holds no token after 'Bearer'.");
+        }
+
+        return token.Length > MaxTokenLength
+            ? BearerChallenge.InvalidToken($"the token is longer than {MaxTokenLength} characters")
+            : token;
+    }
+}

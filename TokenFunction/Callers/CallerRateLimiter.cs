@@ -1,0 +1,48 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using TokenFunction.Http;
+
+namespace TokenFunction.Callers;
+
+/// <summary>One token bucket per caller (<see cref="CallerIdentity.RateLimitKey"/>), in this instance's memory.</summary>
+public sealed class CallerRateLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly RateLimitOptions _options;
+
+    public CallerRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        _options = options.Value;
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = _options.Burst,
+            TokensPerPeriod = _options.TokensPerPeriod,
+            ReplenishmentPeriod = _options.ReplenishmentPeriod,
+            // Refused at once rather than queued: a client told to retry holds no worker thread meanwhile.
+            QueueLimit = 0,
+            // The partitioned limiter's own periodic tick refills every bucket (and drops idle full ones),
+            // instead of one timer per caller.
+            AutoReplenishment = false,
+        };
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => bucket));
+    }
+
+    /// <returns>Null when the caller may go on; otherwise the 429 problem with Retry-After.</returns>
+    public ApiProblem? TryAcquire(CallerIdentity caller)
+    {
+        using var lease = _limiter.AttemptAcquire(caller.RateLimitKey);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _options.ReplenishmentPeriod;
+        return new ApiProblem(ErrorCodes.RateLimited,
+            $"Too many token requests from this caller: at most {_options.Burst} at once and {_options.TokensPerPeriod} per {_options.ReplenishmentPeriod}. Retry after the Retry-After header's seconds.")
+        {
+            RetryAfter = retryAfter,
+        };
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

@@ -1,0 +1,10 @@
+using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Http;
+
+namespace TokenFunction.Callers;
+
+/// <summary>Decides who a request comes from, or refuses it (401, or 503 when the identity provider cannot be read).</summary>
+public interface ICallerAuthenticator
+{
+    ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken);
+}
