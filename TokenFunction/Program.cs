@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using TokenFunction.Rooms;
 using TokenFunction.Secrets;
 using TokenFunction.Tokens;
 
@@ -15,7 +16,8 @@ public static class Program
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.Services
             .AddSigningCredentials(builder.Configuration)
-            .AddTokenIssuing();
+            .AddTokenIssuing()
+            .AddRooms();
         return builder.Build();
     }
 }
