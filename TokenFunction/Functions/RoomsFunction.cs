@@ -45,7 +45,7 @@ public sealed class RoomsFunction(IRoomCreationPolicy creationPolicy, IVideoSdkR
         return response;
     }
 
-    [Function("Room")]
+    [Function("ValidateRoom")]
     public async Task<HttpResponseData> ValidateAsync(
         [HttpTrigger(AuthorizationLevel.Function, Route = "rooms/{roomId}")] HttpRequestData request,
         string roomId,
