@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using TokenFunction.Tests.TestInfrastructure;
 using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
@@ -9,11 +8,7 @@ namespace TokenFunction.Tests.EndToEnd;
 /// <summary>The built app in local mode with room creation on, talking to a loopback VideoSDK stand-in.</summary>
 public sealed class RoomsWorker : FunctionsHostFixture
 {
-    private readonly FunctionsHostOptions _options =
-        new FunctionsHostOptions()
-            .WithSettingsFile(Path.Combine(AppContext.BaseDirectory, "local.settings.sample.json"))
-            .WithSetting("VideoSdk__ApiSecret", Convert.ToHexString(RandomNumberGenerator.GetBytes(32)))
-            .WithSetting("Rooms__AllowCreate", "true");
+    private readonly FunctionsHostOptions _options = LocalModeWorker.SampleSettings().WithSetting("Rooms__AllowCreate", "true");
 
     public VideoSdkApiStandIn VideoSdk { get; private set; } = null!;
 
