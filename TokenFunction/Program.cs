@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using TokenFunction.Callers;
+using TokenFunction.Rooms;
 using TokenFunction.Secrets;
 using TokenFunction.Tokens;
 
@@ -17,7 +18,8 @@ public static class Program
         builder.Services
             .AddSigningCredentials(builder.Configuration)
             .AddTokenIssuing()
-            .AddCallers(builder.Configuration);
+            .AddCallers(builder.Configuration)
+            .AddRooms();
         return builder.Build();
     }
 }

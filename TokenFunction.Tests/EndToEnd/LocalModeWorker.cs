@@ -9,7 +9,10 @@ public sealed class LocalModeWorker : FunctionsHostFixture
 {
     // The sample's placeholder secret is replaced, as its name asks: it is 31 bytes, and HS256 verifiers
     // such as Microsoft.IdentityModel refuse keys shorter than 256 bits.
-    private readonly FunctionsHostOptions _options =
+    private readonly FunctionsHostOptions _options = SampleSettings();
+
+    /// <summary>The repository's local.settings.sample.json with a fresh 256-bit secret; shared by every local-mode worker.</summary>
+    public static FunctionsHostOptions SampleSettings() =>
         new FunctionsHostOptions()
             .WithSettingsFile(Path.Combine(AppContext.BaseDirectory, "local.settings.sample.json"))
             .WithSetting("VideoSdk__ApiSecret", Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));

@@ -38,6 +38,22 @@ public class VideoSdkTokenMinterTests
     }
 
     [Fact]
+    public void Management_token_is_a_short_lived_crawler_token_bound_to_no_room_or_participant()
+    {
+        var token = _minter.MintManagementToken(TimeSpan.FromMinutes(5), Credentials);
+        var (_, payload) = IndependentTokenVerifier.Verify(token.Token, TestApp.ApiSecret, Now);
+
+        Assert.Equal(["crawler"], payload.GetProperty("roles").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("2", payload.GetProperty("version").GetRawText());
+        Assert.Equal(["allow_join"], payload.GetProperty("permissions").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(300, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
+        Assert.False(payload.TryGetProperty("roomId", out _));
+        Assert.False(payload.TryGetProperty("participantId", out _));
+        Assert.Equal(Now.AddMinutes(5), token.ExpiresAt);
+        Assert.DoesNotContain(token.Token, token.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Room_and_participant_claims_are_absent_when_not_granted()
     {
         var issued = _minter.Mint(new TokenGrant(["ask_join"], null, null, TimeSpan.FromHours(1)), Credentials);

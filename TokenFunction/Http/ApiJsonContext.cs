@@ -8,4 +8,5 @@ namespace TokenFunction.Http;
 [JsonSerializable(typeof(ProblemDocument))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(RoomResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

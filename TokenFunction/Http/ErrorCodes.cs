@@ -52,6 +52,24 @@ public static class ErrorCodes
         new("rate_limited", HttpStatusCode.TooManyRequests, "Too many requests");
     public static readonly ErrorCode SigningCredentialsUnavailable =
         new("signing_credentials_unavailable", HttpStatusCode.ServiceUnavailable, "Signing credentials unavailable");
+    public static readonly ErrorCode RoomCreateNotAllowed =
+        new("room_create_not_allowed", HttpStatusCode.Forbidden, "Room creation not allowed");
+    public static readonly ErrorCode RoomNotFound =
+        new("room_not_found", HttpStatusCode.NotFound, "Room not found");
+
+    /// <summary>VideoSDK refused the request as the caller made it (an upstream 4xx other than 401, 403, 404, 429); its message is relayed.</summary>
+    public static readonly ErrorCode RoomRequestRejected =
+        new("room_request_rejected", HttpStatusCode.BadRequest, "VideoSDK rejected the room request");
+    public static readonly ErrorCode UpstreamRateLimited =
+        new("upstream_rate_limited", HttpStatusCode.TooManyRequests, "VideoSDK rate limit reached");
+
+    /// <summary>VideoSDK refused this service's own management token (401/403): a server configuration fault, not the caller's.</summary>
+    public static readonly ErrorCode UpstreamCredentialsRejected =
+        new("upstream_credentials_rejected", HttpStatusCode.BadGateway, "VideoSDK refused this service's credentials");
+    public static readonly ErrorCode UpstreamError =
+        new("upstream_error", HttpStatusCode.BadGateway, "VideoSDK failed");
+    public static readonly ErrorCode UpstreamTimeout =
+        new("upstream_timeout", HttpStatusCode.GatewayTimeout, "VideoSDK did not answer in time");
 
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -60,5 +78,7 @@ public static class ErrorCodes
         TtlOutOfRange, RoomIdInvalid, ParticipantIdInvalid, PermissionNotAllowed, CallerTokenMissing,
         CallerTokenInvalid, CallerAuthorityUnavailable, ParticipantMismatch, RoomRequired, RateLimited,
         SigningCredentialsUnavailable,
+        RoomCreateNotAllowed, RoomNotFound, RoomRequestRejected, UpstreamRateLimited, UpstreamCredentialsRejected,
+        UpstreamError, UpstreamTimeout,
     ];
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using TokenFunction.Http;
+using static TokenFunction.Http.JsonObjectBody;
 
 namespace TokenFunction.Tokens;
 
@@ -11,98 +11,23 @@ namespace TokenFunction.Tokens;
 /// </summary>
 public static class TokenRequestJsonParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new()
+    public static Outcome<TokenRequest> Parse(ReadOnlyMemory<byte> body) =>
+        JsonObjectBody.Parse(body, TokenRequest.Empty, ReadField);
+
+    private static TokenRequest ReadField(TokenRequest request, JsonProperty property, List<FieldError> errors) =>
+        property.Name switch
+        {
+            TokenRequestFields.Permissions => request with { Permissions = ReadStringArray(property, errors) },
+            TokenRequestFields.RoomId => request with { RoomId = ReadString(property, errors) },
+            TokenRequestFields.ParticipantId => request with { ParticipantId = ReadString(property, errors) },
+            TokenRequestFields.TtlSeconds => request with { TtlSeconds = ReadTtl(property, errors) },
+            _ => Unknown(request, property.Name, errors),
+        };
+
+    private static TokenRequest Unknown(TokenRequest request, string field, List<FieldError> errors)
     {
-        MaxDepth = HttpLimits.MaxJsonDepth,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-    };
-
-    public static Outcome<TokenRequest> Parse(ReadOnlyMemory<byte> body)
-    {
-        if (body.IsEmpty)
-        {
-            return TokenRequest.Empty;
-        }
-
-        // JsonDocument checks UTF-8 only as strings are read; refuse bad bytes up front, as malformed JSON.
-        if (!Utf8.IsValid(body.Span))
-        {
-            return new ApiProblem(ErrorCodes.MalformedJson, "The body is not valid UTF-8.");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, DocumentOptions);
-        }
-        catch (JsonException exception)
-        {
-            return new ApiProblem(ErrorCodes.MalformedJson,
-                $"The body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}) or is nested deeper than {HttpLimits.MaxJsonDepth} levels.");
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return new ApiProblem(ErrorCodes.MalformedJson, "The body must be a JSON object.");
-            }
-
-            return ReadFields(document.RootElement);
-        }
-    }
-
-    private static Outcome<TokenRequest> ReadFields(JsonElement root)
-    {
-        var errors = new List<FieldError>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var request = TokenRequest.Empty;
-
-        foreach (var property in root.EnumerateObject())
-        {
-            if (!seen.Add(property.Name))
-            {
-                errors.Add(Error(ErrorCodes.DuplicateField, property.Name, $"Field {Describe.Value(property.Name)} appears more than once."));
-                continue;
-            }
-
-            switch (property.Name)
-            {
-                case TokenRequestFields.Permissions:
-                    request = request with { Permissions = ReadStringArray(property, errors) };
-                    break;
-                case TokenRequestFields.RoomId:
-                    request = request with { RoomId = ReadString(property, errors) };
-                    break;
-                case TokenRequestFields.ParticipantId:
-                    request = request with { ParticipantId = ReadString(property, errors) };
-                    break;
-                case TokenRequestFields.TtlSeconds:
-                    request = request with { TtlSeconds = ReadTtl(property, errors) };
-                    break;
-                default:
-                    errors.Add(Error(ErrorCodes.UnknownField, property.Name,
-                        $"Unknown field {Describe.Value(property.Name)}; expected {string.Join(", ", TokenRequestFields.All)}."));
-                    break;
-            }
-        }
-
-        return errors.Count > 0 ? ApiProblem.ForFields(errors) : request;
-    }
-
-    private static string? ReadString(JsonProperty property, List<FieldError> errors)
-    {
-        switch (property.Value.ValueKind)
-        {
-            case JsonValueKind.Null:
-                return null;
-            case JsonValueKind.String when TryGetString(property.Value, out var value):
-                return value;
-            default:
-                errors.Add(WrongType(property.Name, "a string"));
-                return null;
-        }
+        errors.Add(UnknownField(field, TokenRequestFields.All));
+        return request;
     }
 
     private static List<string?>? ReadStringArray(JsonProperty property, List<FieldError> errors)
@@ -162,24 +87,4 @@ public static class TokenRequestJsonParser
 
         return (int)number;
     }
-
-    /// <summary>An escaped lone surrogate (<c>"\ud800"</c>) is valid JSON but not a valid string.</summary>
-    private static bool TryGetString(JsonElement element, out string? value)
-    {
-        try
-        {
-            value = element.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = null;
-            return false;
-        }
-    }
-
-    private static FieldError WrongType(string field, string expected) =>
-        Error(ErrorCodes.InvalidFieldType, field, $"Field '{field}' must be {expected}.");
-
-    private static FieldError Error(ErrorCode code, string field, string detail) => new(field, code.Code, detail);
 }

@@ -11,6 +11,9 @@ public sealed class VideoSdkClaims
     /// <summary>Client tokens may run meetings but never call VideoSDK's REST API (that is <c>crawler</c>).</summary>
     public const string RtcRole = "rtc";
 
+    /// <summary>Server tokens may call VideoSDK's REST API but never run a meeting: they stay on the server.</summary>
+    public const string CrawlerRole = "crawler";
+
     [JsonPropertyName("apikey")] public required string ApiKey { get; init; }
     [JsonPropertyName("permissions")] public required IReadOnlyList<string> Permissions { get; init; }
     [JsonPropertyName("version")] public int Version { get; init; } = ClaimsVersion;

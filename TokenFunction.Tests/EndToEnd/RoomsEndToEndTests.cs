@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using TokenFunction.Tests.TestInfrastructure;
+using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+
+namespace TokenFunction.Tests.EndToEnd;
+
+/// <summary>The built app in local mode with room creation on, talking to a loopback VideoSDK stand-in.</summary>
+public sealed class RoomsWorker : FunctionsHostFixture
+{
+    private readonly FunctionsHostOptions _options = LocalModeWorker.SampleSettings().WithSetting("Rooms__AllowCreate", "true");
+
+    public VideoSdkApiStandIn VideoSdk { get; private set; } = null!;
+
+    public string ApiSecret => _options.AppSettings["VideoSdk__ApiSecret"];
+
+    protected override async Task<FunctionsHostOptions> CreateOptionsAsync()
+    {
+        VideoSdk = await VideoSdkApiStandIn.StartAsync();
+        return _options.WithSetting("Rooms__VideoSdkBaseUrl", VideoSdk.BaseUrl.ToString());
+    }
+
+    protected override async Task DisposeDependenciesAsync() => await VideoSdk.DisposeAsync();
+}
+
+/// <summary>
+/// The room routes through the worker's generated metadata, route binding and typed HttpClient, as the
+/// Functions host drives them. Tests share one worker and one stand-in, so each uses its own room ids.
+/// </summary>
+public sealed class RoomsEndToEndTests(RoomsWorker worker) : IClassFixture<RoomsWorker>
+{
+    [Fact]
+    public void Worker_metadata_publishes_both_room_routes_behind_the_function_key()
+    {
+        var create = Assert.Single(worker.Host.HttpFunctions, f => f.Name == "CreateRoom");
+        var validate = Assert.Single(worker.Host.HttpFunctions, f => f.Name == "ValidateRoom");
+
+        Assert.Equal(("api/rooms", HttpAuthLevel.Function), (create.Route.Text, create.AuthLevel));
+        Assert.Equal(("api/rooms/{roomId}", HttpAuthLevel.Function), (validate.Route.Text, validate.AuthLevel));
+    }
+
+    [Fact]
+    public async Task A_room_created_through_the_host_validates_through_its_Location()
+    {
+        var create = worker.WithFunctionKey(HttpMethod.Post, "api/rooms");
+        create.Content = JsonContent.Create(new { customRoomId = "e2e-created" });
+        var created = await (await worker.Client.SendAsync(create)).ReadAsync();
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var location = created.Header("Location")!;
+        var validated = await (await worker.Client.SendAsync(worker.WithFunctionKey(HttpMethod.Get, location.TrimStart('/')))).ReadAsync();
+
+        Assert.Equal(HttpStatusCode.OK, validated.Status);
+        Assert.Equal(created.Json.GetProperty("roomId").GetString(), validated.Json.GetProperty("roomId").GetString());
+        Assert.Equal("e2e-created", validated.Json.GetProperty("customRoomId").GetString());
+        var sent = worker.VideoSdk.Requests.Last(r => r.Method == "POST");
+        var (_, claims) = IndependentTokenVerifier.Verify(sent.Authorization!, worker.ApiSecret);
+        Assert.Equal(["crawler"], claims.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task An_unknown_room_is_404_and_a_malformed_id_never_reaches_VideoSDK()
+    {
+        var missing = await (await worker.Client.SendAsync(worker.WithFunctionKey(HttpMethod.Get, "api/rooms/e2e-missing"))).ReadAsync();
+        var malformed = await (await worker.Client.SendAsync(worker.WithFunctionKey(HttpMethod.Get, "api/rooms/e2e%20bad%21"))).ReadAsync();
+
+        missing.AssertProblem(HttpStatusCode.NotFound, "room_not_found");
+        malformed.AssertProblem(HttpStatusCode.BadRequest, "room_id_invalid");
+        Assert.DoesNotContain(worker.VideoSdk.Requests, r => r.Path.Contains("e2e", StringComparison.Ordinal) && r.Path.Contains("bad", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Room_routes_without_the_function_key_are_refused_by_the_host()
+    {
+        var response = await worker.Client.PostAsJsonAsync("api/rooms", new { });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task No_management_token_reaches_the_worker_logs()
+    {
+        var request = worker.WithFunctionKey(HttpMethod.Post, "api/rooms");
+        request.Content = JsonContent.Create(new { });
+        await worker.Client.SendAsync(request);
+
+        var tokens = worker.VideoSdk.Requests.Select(r => r.Authorization!).Distinct().ToArray();
+        Assert.NotEmpty(tokens);
+        var leaks = worker.Host.Log.Snapshot().Where(e =>
+                e.FullText.Contains("eyJ", StringComparison.Ordinal)
+                || e.FullText.Contains(worker.ApiSecret, StringComparison.Ordinal)
+                || tokens.Any(t => e.FullText.Contains(t.Split('.')[2], StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(leaks.Count == 0, "leaked into the worker's logs: " + string.Join(Environment.NewLine, leaks.Select(l => l.Source + "/" + l.Category)));
+    }
+}

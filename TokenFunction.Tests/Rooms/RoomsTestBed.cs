@@ -1,0 +1,78 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.DependencyInjection;
+using TokenFunction.Functions;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Rooms;
+
+/// <summary>The app over in-memory settings, pointed at a fresh VideoSDK stand-in; one per test.</summary>
+public sealed class RoomsTestBed : IAsyncDisposable
+{
+    /// <summary>Short enough for a timeout test to take about a second, long enough for a loaded 2-core machine.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
+
+    private RoomsTestBed(VideoSdkApiStandIn videoSdk, TestApp app)
+    {
+        VideoSdk = videoSdk;
+        App = app;
+    }
+
+    public VideoSdkApiStandIn VideoSdk { get; }
+
+    public TestApp App { get; }
+
+    public static async Task<RoomsTestBed> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var videoSdk = await VideoSdkApiStandIn.StartAsync();
+        var all = new Dictionary<string, string?>
+        {
+            ["Rooms:VideoSdkBaseUrl"] = videoSdk.BaseUrl.ToString(),
+            ["Rooms:AllowCreate"] = "true",
+            ["Rooms:AttemptTimeout"] = AttemptTimeout.ToString(),
+            ["Rooms:TotalTimeout"] = (AttemptTimeout * 2).ToString(),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new RoomsTestBed(videoSdk, new TestApp(all, configure));
+    }
+
+    public async Task<ReadResponse> CreateAsync(string? json = null)
+    {
+        var request = json is null ? FakeHttpRequestData.Create("POST", "/api/rooms") : FakeHttpRequestData.Json(json);
+        return await SendCreateAsync(request);
+    }
+
+    public async Task<ReadResponse> SendCreateAsync(HttpRequestData request) =>
+        Checked(ReadResponse.From(await App.Function<RoomsFunction>().CreateAsync(request, CancellationToken.None)));
+
+    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET") =>
+        Checked(ReadResponse.From(await App.Function<RoomsFunction>().ValidateAsync(
+            FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId)), roomId, CancellationToken.None)));
+
+    /// <summary>Every answer, and the log so far, is checked for every management token VideoSDK has seen.</summary>
+    private ReadResponse Checked(ReadResponse response)
+    {
+        foreach (var token in VideoSdk.Requests.Select(r => r.Authorization).OfType<string>().Distinct())
+        {
+            Assert.DoesNotContain(token, response.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(response.Headers.Values, value => value.Contains(token, StringComparison.Ordinal));
+            Assert.DoesNotContain(token, App.AllLogText, StringComparison.Ordinal);
+            // The signature alone would also be a leak of something only the secret can make.
+            Assert.DoesNotContain(token.Split('.')[2], App.AllLogText + response.Body, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(TestApp.ApiSecret, App.AllLogText + response.Body, StringComparison.Ordinal);
+        return response;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        App.Dispose();
+        await VideoSdk.DisposeAsync();
+    }
+}

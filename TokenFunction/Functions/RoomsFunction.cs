@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Http;
+using TokenFunction.Rooms;
+using TokenFunction.Tokens;
+
+namespace TokenFunction.Functions;
+
+/// <summary><c>POST /api/rooms</c> creates a room; <c>GET /api/rooms/{roomId}</c> checks one exists. Both through VideoSDK's REST API.</summary>
+public sealed class RoomsFunction(IRoomCreationPolicy creationPolicy, IVideoSdkRoomsClient rooms)
+{
+    // No method lists on the triggers, as on the token endpoint: other methods get a 405 problem with Allow.
+    [Function("CreateRoom")]
+    public async Task<HttpResponseData> CreateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, Route = "rooms")] HttpRequestData request,
+        CancellationToken cancellationToken)
+    {
+        if (!HttpMethods.Is(request, HttpMethods.Post))
+        {
+            return await ApiResponses.ProblemAsync(request, MethodNotAllowed(request, HttpMethods.Post));
+        }
+
+        // Policy first: a caller who may not create rooms learns nothing about the request format.
+        if (creationPolicy.CheckCreate(request) is { } refusal)
+        {
+            return await ApiResponses.ProblemAsync(request, refusal);
+        }
+
+        var body = await JsonBodyReader.ReadAsync(request, cancellationToken);
+        var parsed = body.Succeeded ? CreateRoomRequestParser.Parse(body.Value) : body.Problem;
+        if (!parsed.Succeeded)
+        {
+            return await ApiResponses.ProblemAsync(request, parsed.Problem);
+        }
+
+        var created = await rooms.CreateAsync(parsed.Value, cancellationToken);
+        if (!created.Succeeded)
+        {
+            return await ApiResponses.ProblemAsync(request, created.Problem);
+        }
+
+        var response = await ApiResponses.JsonAsync(request, HttpStatusCode.Created, RoomResponse.From(created.Value), ApiJsonContext.Default.RoomResponse);
+        response.Headers.Add("Location", $"/api/rooms/{Uri.EscapeDataString(created.Value.RoomId)}");
+        return response;
+    }
+
+    [Function("ValidateRoom")]
+    public async Task<HttpResponseData> ValidateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, Route = "rooms/{roomId}")] HttpRequestData request,
+        string roomId,
+        CancellationToken cancellationToken)
+    {
+        if (!HttpMethods.Is(request, HttpMethods.Get))
+        {
+            return await ApiResponses.ProblemAsync(request, MethodNotAllowed(request, HttpMethods.Get));
+        }
+
+        // Checked before VideoSDK is called: a bad id costs no upstream request and cannot shape its URL.
+        if (!Identifiers.RoomId.IsValid(roomId))
+        {
+            return await ApiResponses.ProblemAsync(request, ApiProblem.ForField(ErrorCodes.RoomIdInvalid, TokenRequestFields.RoomId,
+                $"roomId {Describe.Value(roomId)} is invalid: {Identifiers.RoomId.Description}."));
+        }
+
+        var room = await rooms.ValidateAsync(roomId, cancellationToken);
+        return room.Succeeded
+            ? await ApiResponses.JsonAsync(request, HttpStatusCode.OK, RoomResponse.From(room.Value), ApiJsonContext.Default.RoomResponse)
+            : await ApiResponses.ProblemAsync(request, room.Problem);
+    }
+
+    private static ApiProblem MethodNotAllowed(HttpRequestData request, string allowed) =>
+        new(ErrorCodes.MethodNotAllowed, $"Use {allowed} for this endpoint, not {Describe.Value(request.Method)}.") { Allow = allowed };
+}

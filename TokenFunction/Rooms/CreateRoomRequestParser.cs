@@ -1,0 +1,58 @@
+using System.Text.Json;
+using TokenFunction.Http;
+using TokenFunction.Tokens;
+using static TokenFunction.Http.JsonObjectBody;
+
+namespace TokenFunction.Rooms;
+
+/// <summary>Maps a create-room JSON body onto a <see cref="CreateRoomRequest"/> under the same rules as a token request.</summary>
+public static class CreateRoomRequestParser
+{
+    public static Outcome<CreateRoomRequest> Parse(ReadOnlyMemory<byte> body) =>
+        JsonObjectBody.Parse(body, CreateRoomRequest.Empty, ReadField);
+
+    private static CreateRoomRequest ReadField(CreateRoomRequest request, JsonProperty property, List<FieldError> errors)
+    {
+        switch (property.Name)
+        {
+            case CreateRoomRequestFields.CustomRoomId:
+                return request with { CustomRoomId = ReadCustomRoomId(property, errors) };
+            case CreateRoomRequestFields.Webhook:
+                return request with { Webhook = ReadObject(property, errors) };
+            case CreateRoomRequestFields.AutoCloseConfig:
+                return request with { AutoCloseConfig = ReadObject(property, errors) };
+            default:
+                errors.Add(UnknownField(property.Name, CreateRoomRequestFields.All));
+                return request;
+        }
+    }
+
+    /// <summary>Checked like a room id: it becomes one, and it lands in URLs and tokens.</summary>
+    private static string? ReadCustomRoomId(JsonProperty property, List<FieldError> errors)
+    {
+        var value = ReadString(property, errors);
+        if (value is not null && !Identifiers.RoomId.IsValid(value))
+        {
+            errors.Add(Error(ErrorCodes.RoomIdInvalid, property.Name,
+                $"{property.Name} {Describe.Value(value)} is invalid: {Identifiers.RoomId.Description}."));
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A copy that outlives the parsed document, so it can be written into the upstream request.</summary>
+    private static JsonElement? ReadObject(JsonProperty property, List<FieldError> errors)
+    {
+        switch (property.Value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Object:
+                return property.Value.Clone();
+            default:
+                errors.Add(WrongType(property.Name, "a JSON object"));
+                return null;
+        }
+    }
+}

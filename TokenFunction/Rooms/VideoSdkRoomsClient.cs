@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using TokenFunction.Http;
+
+namespace TokenFunction.Rooms;
+
+/// <summary>
+/// The typed HttpClient for VideoSDK's room API. Timeouts and retries come from the resilience pipeline
+/// registered with it (<see cref="RoomsServiceCollectionExtensions"/>); this class marks which requests are
+/// safe to retry and maps every outcome to a room or a problem.
+/// </summary>
+public sealed partial class VideoSdkRoomsClient(
+    HttpClient http,
+    ManagementTokenSource tokens,
+    IOptions<RoomsOptions> options,
+    TimeProvider timeProvider,
+    ILogger<VideoSdkRoomsClient> logger) : IVideoSdkRoomsClient
+{
+    /// <summary>Set on requests that may be sent twice with the same effect; the retry strategy reads it.</summary>
+    public static readonly HttpRequestOptionsKey<bool> RetrySafe = new("TokenFunction.Rooms.RetrySafe");
+
+    public Task<Outcome<Room>> CreateAsync(CreateRoomRequest request, CancellationToken cancellationToken)
+    {
+        var body = new VideoSdkCreateRoomBody(request.CustomRoomId, request.Webhook, request.AutoCloseConfig);
+        var message = new HttpRequestMessage(HttpMethod.Post, "v2/rooms")
+        {
+            Content = JsonContent.Create(body, VideoSdkJsonContext.Default.VideoSdkCreateRoomBody),
+        };
+        // VideoSDK answers a repeated customRoomId with the existing room, so only then is a retry harmless;
+        // without one, a retry after a lost answer would create a second room.
+        message.Options.Set(RetrySafe, request.CustomRoomId is not null);
+        return SendAsync(message, RoomOperation.Create, cancellationToken);
+    }
+
+    public Task<Outcome<Room>> ValidateAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Get, $"v2/rooms/validate/{Uri.EscapeDataString(roomId)}");
+        message.Options.Set(RetrySafe, true);
+        return SendAsync(message, RoomOperation.Validate(roomId), cancellationToken);
+    }
+
+    private async Task<Outcome<Room>> SendAsync(HttpRequestMessage message, RoomOperation operation, CancellationToken cancellationToken)
+    {
+        using var _ = message;
+        var token = await tokens.GetAsync(cancellationToken);
+        if (!token.Succeeded)
+        {
+            return token.Problem;
+        }
+
+        // VideoSDK expects the raw JWT, with no "Bearer" scheme.
+        message.Headers.TryAddWithoutValidation("Authorization", token.Value.Token);
+
+        var outcome = await ExchangeAsync(message, operation, cancellationToken);
+        if (outcome.Succeeded)
+        {
+            LogSucceeded(operation.Name, outcome.Value.RoomId);
+        }
+        else
+        {
+            LogFailed(operation.Name, outcome.Problem.Error.Code, outcome.Problem.Detail);
+        }
+
+        return outcome;
+    }
+
+    private async Task<Outcome<Room>> ExchangeAsync(HttpRequestMessage message, RoomOperation operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.SendAsync(message, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return UpstreamFailure.Map(operation, response.StatusCode, response.Headers.RetryAfter, body, timeProvider.GetUtcNow());
+            }
+
+            return ReadRoom(body) ?? (Outcome<Room>)UpstreamFailure.UnreadableAnswer(operation);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return UpstreamFailure.Timeout(operation, options.Value.TotalTimeout);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own timeout, the last line behind the pipeline's.
+            return UpstreamFailure.Timeout(operation, http.Timeout);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or BrokenCircuitException)
+        {
+            return UpstreamFailure.Unreachable(operation);
+        }
+    }
+
+    private static Room? ReadRoom(byte[] body)
+    {
+        try
+        {
+            var room = JsonSerializer.Deserialize(body, VideoSdkJsonContext.Default.VideoSdkRoom);
+            return string.IsNullOrEmpty(room?.RoomId) ? null : new Room(room.RoomId, room.CustomRoomId, room.Disabled ?? false);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "VideoSDK room {Operation} succeeded for room {RoomId}")]
+    private partial void LogSucceeded(string operation, string roomId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "VideoSDK room {Operation} failed with {ErrorCode}: {Detail}")]
+    private partial void LogFailed(string operation, string errorCode, string detail);
+}
