@@ -4,8 +4,9 @@ using TokenFunction.Tests.TestInfrastructure;
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>
-/// Refresh every 10 s, last good secret usable for 15 s: the shortest settings the app accepts that still
-/// leave a window in which a refresh has failed but the cached secret is fresh enough to sign with.
+/// Refresh every 10 s (the app's minimum), last good secret usable for 15 s: short enough to go stale in
+/// real time, long enough to leave a window of about 5 s in which a refresh has met the outage but the
+/// cached secret is still fresh enough to sign with. (MaxStaleness equal to the interval would leave none.)
 /// </summary>
 public sealed class ShortStalenessVaultWorker : VaultModeWorker
 {
