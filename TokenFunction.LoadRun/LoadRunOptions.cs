@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace TokenFunction.LoadRun;
 
-/// <summary>Command line: --runs 3 --requests 10000 --concurrency 1,8,64 --warmup 1000 --app DIR --out FILE.</summary>
-public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> Concurrencies, int Warmup, string? AppDirectory, string? OutputFile)
+/// <summary>Command line: --runs 3 --requests 10000 --concurrency 1,8,64 --warmup 1000 --app DIR --out FILE --mode local|vault --refresh-seconds N.</summary>
+/// <param name="VaultMode">Credentials from the Key Vault stand-in through managed identity (as in Azure) instead of settings.</param>
+/// <param name="RefreshInterval">Vault mode: KeyVault:RefreshInterval; null keeps the app's default.</param>
+public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> Concurrencies, int Warmup, string? AppDirectory, string? OutputFile,
+    bool VaultMode, TimeSpan? RefreshInterval)
 {
     public static LoadRunOptions Parse(string[] args)
     {
@@ -23,6 +26,14 @@ public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> C
             ? list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray()
             : [1, 8, 64];
         return new LoadRunOptions(Int("runs", 3), Int("requests", 10_000), concurrencies, Int("warmup", 1_000),
-            values.GetValueOrDefault("app"), values.GetValueOrDefault("out"));
+            values.GetValueOrDefault("app"), values.GetValueOrDefault("out"), Mode(values.GetValueOrDefault("mode", "local")),
+            values.ContainsKey("refresh-seconds") ? TimeSpan.FromSeconds(Int("refresh-seconds", 0)) : null);
     }
+
+    private static bool Mode(string mode) => mode switch
+    {
+        "local" => false,
+        "vault" => true,
+        _ => throw new ArgumentException($"--mode is local or vault, not '{mode}'."),
+    };
 }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using TokenFunction.LoadRun;
+using TokenFunction.Secrets;
+using TokenFunction.Tests.TestInfrastructure;
 using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 var options = LoadRunOptions.Parse(args);
@@ -32,14 +34,34 @@ namespace TokenFunction.LoadRun
     /// <summary>Everything measured on one freshly started worker.</summary>
     public sealed record RunResult(
         TimeSpan StartToLoaded, TimeSpan StartToFirstToken, IReadOnlyList<LoadResult> Token,
-        LoadResult Rejected, LoadResult Health, LoadResult TokenSequential, long? PeakResidentBytes, long? VaultReads)
+        LoadResult Rejected, LoadResult Health, LoadResult TokenSequential, long? PeakResidentBytes, VaultReads? VaultReads)
     {
         public int Errors => Token.Sum(t => t.Errors) + Rejected.Errors + Health.Errors + TokenSequential.Errors;
 
         public string Summary(int run) =>
             $"run {run}: cold start {StartToFirstToken.TotalMilliseconds:0} ms; " +
             string.Join("; ", Token.Select(t => $"c={t.Concurrency} {t.RequestsPerSecond:0} rps p50 {t.PercentileMs(50):0.00} ms p99 {t.PercentileMs(99):0.00} ms errors {t.Errors}")) +
-            $"; VmHWM {PeakResidentBytes / (1024 * 1024)} MiB";
+            $"; VmHWM {PeakResidentBytes / (1024 * 1024)} MiB" +
+            (VaultReads is { } reads ? $"; Key Vault GETs: {reads.ToFirstToken} to the first token, {reads.AfterFirstToken} over {reads.RequestsAfterFirstToken} more requests in {reads.Elapsed.TotalSeconds:0} s ({reads.Scheduled} scheduled)" : "");
+    }
+
+    /// <summary>
+    /// Authorized Key Vault GETs (key and secret together): to serve the first token, and over the requests
+    /// after it, which took <paramref name="Elapsed"/> while the worker refreshed every <paramref name="RefreshInterval"/>.
+    /// </summary>
+    public sealed record VaultReads(int ToFirstToken, int AfterFirstToken, int RequestsAfterFirstToken, TimeSpan Elapsed, TimeSpan RefreshInterval)
+    {
+        private const int SecretsPerRefresh = 2;
+
+        public double PerTenThousandRequests => PerTenThousand(AfterFirstToken);
+
+        /// <summary>Reads the refresh schedule accounts for: one per secret per whole interval elapsed.</summary>
+        public int Scheduled => SecretsPerRefresh * (int)(Elapsed / RefreshInterval);
+
+        /// <summary>What requests themselves cost in vault reads; 0 when every request is served from memory.</summary>
+        public double BeyondScheduledPerTenThousandRequests => PerTenThousand(Math.Max(0, AfterFirstToken - Scheduled));
+
+        private double PerTenThousand(int reads) => reads * 10_000.0 / RequestsAfterFirstToken;
     }
 
     public static class LoadRun
@@ -50,13 +72,24 @@ namespace TokenFunction.LoadRun
 
         public static async Task<RunResult> RunOnceAsync(FunctionAppBuildOutput app, LoadRunOptions options)
         {
+            await using var azure = options.VaultMode ? await AzureStandIns.StartAsync() : null;
             var hostOptions = new FunctionsHostOptions { App = app }
-                .WithSetting("KeyVault__VaultUri", "")
-                .WithSetting("VideoSdk__ApiKey", "load-run-api-key")
-                .WithSetting("VideoSdk__ApiSecret", Convert.ToHexString(RandomNumberGenerator.GetBytes(32)))
                 // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
                 .WithSetting("RateLimit__Burst", "100000")
                 .WithSetting("RateLimit__TokensPerPeriod", "100000");
+            if (azure is null)
+            {
+                hostOptions
+                    .WithSetting("KeyVault__VaultUri", "")
+                    .WithSetting("VideoSdk__ApiKey", "load-run-api-key")
+                    .WithSetting("VideoSdk__ApiSecret", NewSecret());
+            }
+            else
+            {
+                // As deployed: nothing secret in the settings; the refresh interval as asked (--refresh-seconds), else the app's.
+                azure.PutCredentials("load-run-api-key", NewSecret());
+                azure.PointWorkerAt(hostOptions, options.RefreshInterval);
+            }
 
             await using var host = await FunctionsHost.StartAsync(hostOptions);
             var loaded = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
@@ -77,6 +110,8 @@ namespace TokenFunction.LoadRun
                 throw new InvalidOperationException("The first token request failed:" + Environment.NewLine + host.Log.Tail());
             }
 
+            var readsToFirstToken = azure?.CredentialReadCount;
+            var sinceFirstToken = Stopwatch.StartNew();
             var tokenDriver = new LoadDriver(client, Token);
             await tokenDriver.RunAsync(options.Warmup, 8);
             var token = new List<LoadResult>();
@@ -93,7 +128,13 @@ namespace TokenFunction.LoadRun
             var health = await new LoadDriver(client, () => new HttpRequestMessage(HttpMethod.Get, "api/health")).RunAsync(breakdownRequests, 1);
             var tokenSequential = await tokenDriver.RunAsync(breakdownRequests, 1);
 
-            return new RunResult(loaded, firstToken, token, rejected, health, tokenSequential, host.Worker.PeakResidentBytes(), VaultReads: null);
+            var vaultReads = readsToFirstToken is { } atFirst
+                ? new VaultReads(atFirst, azure!.CredentialReadCount - atFirst, options.Warmup + token.Sum(t => t.Requests) + breakdownRequests * 2,
+                    sinceFirstToken.Elapsed, options.RefreshInterval ?? new KeyVaultOptions().RefreshInterval)
+                : null;
+            return new RunResult(loaded, firstToken, token, rejected, health, tokenSequential, host.Worker.PeakResidentBytes(), vaultReads);
         }
+
+        private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
     }
 }

@@ -39,8 +39,8 @@ internal sealed record PipelineSettings
 internal sealed class SecretPipeline : IAsyncDisposable
 {
     // The production defaults, deliberately not configured: the tests show they are what is read.
-    public const string SecretName = "videosdk-api-secret";
-    public const string KeyName = "videosdk-api-key";
+    public const string SecretName = AzureStandIns.ApiSecretName;
+    public const string KeyName = AzureStandIns.ApiKeySecretName;
 
     private readonly ServiceProvider _services;
     private readonly SocketsHttpHandler _trustingHandler;

@@ -13,6 +13,21 @@ public static class IndependentTokenVerifier
 {
     public static (JsonWebToken Token, JsonElement Payload) Verify(string token, string secret, DateTimeOffset? now = null)
     {
+        var result = Validate(token, secret, now);
+        Assert.True(result.IsValid, $"independent verification failed: {result.Exception?.Message}");
+        var jwt = (JsonWebToken)result.SecurityToken;
+        Assert.Equal("HS256", jwt.Alg);
+        Assert.Equal("JWT", jwt.Typ);
+
+        var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement;
+        return (jwt, payload);
+    }
+
+    /// <summary>Whether the token's signature and lifetime check out with <paramref name="secret"/> (e.g. the secret before a rotation).</summary>
+    public static bool Verifies(string token, string secret) => Validate(token, secret, now: null).IsValid;
+
+    private static TokenValidationResult Validate(string token, string secret, DateTimeOffset? now)
+    {
         var handler = new JsonWebTokenHandler();
         var parameters = new TokenValidationParameters
         {
@@ -25,13 +40,6 @@ public static class IndependentTokenVerifier
             RequireSignedTokens = true,
         };
 
-        var result = handler.ValidateTokenAsync(token, parameters).GetAwaiter().GetResult();
-        Assert.True(result.IsValid, $"independent verification failed: {result.Exception?.Message}");
-        var jwt = (JsonWebToken)result.SecurityToken;
-        Assert.Equal("HS256", jwt.Alg);
-        Assert.Equal("JWT", jwt.Typ);
-
-        var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement;
-        return (jwt, payload);
+        return handler.ValidateTokenAsync(token, parameters).GetAwaiter().GetResult();
     }
 }
