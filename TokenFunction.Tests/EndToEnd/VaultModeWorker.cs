@@ -130,7 +130,11 @@ public abstract class VaultModeWorker : FunctionsHostFixture
     {
         _azure = await AzureStandIns.StartAsync();
         PrepareVault();
-        return Azure.PointWorkerAt(new FunctionsHostOptions(), RefreshInterval, MaxStaleness, FetchTimeout);
+        var options = new FunctionsHostOptions()
+            // Every test request comes from one anonymous address; these tests are about the vault, not the limiter.
+            .WithSetting("RateLimit__Burst", "100000")
+            .WithSetting("RateLimit__TokensPerPeriod", "100000");
+        return Azure.PointWorkerAt(options, RefreshInterval, MaxStaleness, FetchTimeout);
     }
 
     protected override async Task DisposeDependenciesAsync()
