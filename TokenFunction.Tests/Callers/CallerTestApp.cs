@@ -39,12 +39,15 @@ public sealed class CallerTestApp : IDisposable
         var all = new List<KeyValuePair<string, string>> { new("Content-Type", "application/json") };
         if (bearerToken is not null)
         {
-            all.Add(new("Authorization", "Bearer " + bearerToken));
+            all.Add(Bearer(bearerToken));
         }
 
         all.AddRange(headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)));
         return SendAsync(FakeHttpRequestData.Create("POST", body: System.Text.Encoding.UTF8.GetBytes(json), headers: all));
     }
+
+    /// <summary>The Authorization header a signed-in client sends.</summary>
+    public static KeyValuePair<string, string> Bearer(string token) => new("Authorization", "Bearer " + token);
 
     public async Task<ReadResponse> SendAsync(FakeHttpRequestData request) =>
         ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
