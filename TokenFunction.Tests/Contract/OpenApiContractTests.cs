@@ -143,6 +143,7 @@ public sealed class OpenApiContractTests
         ["GET /health 503"] = () => Health(WithoutCredentials),
         ["POST /rooms 201"] = () => Rooms(bed => bed.CreateAsync()),
         ["POST /rooms 400"] = () => Rooms(bed => bed.CreateAsync("{\"customRoomId\":\"a b\"}")),
+        ["POST /rooms 401"] = () => SignedInRooms(bed => bed.CreateAsync()),
         ["POST /rooms 403"] = () => Rooms(bed => bed.CreateAsync(), new() { ["Rooms:AllowCreate"] = "false" }),
         ["POST /rooms 405"] = () => Rooms(bed => bed.SendCreateAsync(FakeHttpRequestData.Create("PATCH", "/api/rooms"))),
         ["POST /rooms 413"] = () => Rooms(bed => bed.SendCreateAsync(TooLarge())),
@@ -153,6 +154,7 @@ public sealed class OpenApiContractTests
         ["POST /rooms 504"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30))),
         ["GET /rooms/{roomId} 200"] = () => Rooms(bed => { bed.VideoSdk.AddRoom(Room); return bed.ValidateAsync(Room); }),
         ["GET /rooms/{roomId} 400"] = () => Rooms(bed => bed.ValidateAsync("a b")),
+        ["GET /rooms/{roomId} 401"] = () => SignedInRooms(bed => bed.ValidateAsync(Room, bearerToken: "not-a-jwt")),
         ["GET /rooms/{roomId} 404"] = () => Rooms(bed => bed.ValidateAsync(Room)),
         ["GET /rooms/{roomId} 405"] = () => Rooms(bed => bed.ValidateAsync(Room, method: "PUT")),
         ["GET /rooms/{roomId} 429"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.TooManyRequests)),
@@ -215,6 +217,13 @@ public sealed class OpenApiContractTests
             bed.VideoSdk.Reply = _ => reply;
         }
 
+        return await send(bed);
+    }
+
+    private static async Task<ReadResponse> SignedInRooms(Func<RoomsTestBed, Task<ReadResponse>> send)
+    {
+        await using var provider = await OpenIdProviderStandIn.StartAsync();
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
         return await send(bed);
     }
 }
