@@ -7,7 +7,7 @@ namespace TokenFunction.Rooms;
 /// Start-up check that the room-creation setting fits the caller-authentication mode: each mode has its own
 /// setting, and one left over from the other mode would otherwise be silently ignored.
 /// </summary>
-public sealed class RoomCreatorsValidator(IOptions<CallerAuthOptions> callerAuth) : IValidateOptions<RoomsOptions>
+public sealed class RoomCreatorsValidator(CallerAuthMode mode) : IValidateOptions<RoomsOptions>
 {
     private static readonly string AllowCreate = $"{RoomsOptions.SectionName}:{nameof(RoomsOptions.AllowCreate)}";
     private static readonly string CreatorRoles = $"{RoomsOptions.SectionName}:{nameof(RoomsOptions.CreatorRoles)}";
@@ -16,7 +16,7 @@ public sealed class RoomCreatorsValidator(IOptions<CallerAuthOptions> callerAuth
     public ValidateOptionsResult Validate(string? name, RoomsOptions options)
     {
         var failures = new List<string>();
-        if (callerAuth.Value.HasAuthority)
+        if (mode.CallersSignIn)
         {
             if (options.AllowCreate)
             {

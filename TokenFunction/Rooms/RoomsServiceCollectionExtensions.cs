@@ -26,7 +26,7 @@ public static class RoomsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RoomsOptions>, RoomCreatorsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ManagementTokenSource>();
-        services.TryAddSingleton<IRoomCreationPolicy>(sp => sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value.HasAuthority
+        services.TryAddSingleton<IRoomCreationPolicy>(sp => sp.GetRequiredService<CallerAuthMode>().CallersSignIn
             ? ActivatorUtilities.CreateInstance<RoleRoomCreationPolicy>(sp)
             : ActivatorUtilities.CreateInstance<SettingRoomCreationPolicy>(sp));
 
