@@ -12,25 +12,31 @@ public sealed class CallerTestApp : IDisposable
 
     public CallerTestApp(OpenIdProviderStandIn provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var all = new Dictionary<string, string?>
-        {
-            ["CallerAuth:Authority"] = provider.Authority,
-            ["CallerAuth:Audiences:0"] = OpenIdProviderStandIn.Audience,
-            ["CallerAuth:Roles:moderator:Permissions:0"] = "allow_join",
-            ["CallerAuth:Roles:moderator:Permissions:1"] = "allow_mod",
-        };
+        var all = AuthoritySettings(provider);
+        all["CallerAuth:Roles:moderator:Permissions:0"] = "allow_join";
+        all["CallerAuth:Roles:moderator:Permissions:1"] = "allow_mod";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
         }
 
-        // The named client is the app's own seam for the authority's https: here it trusts the stand-in's certificate.
         _app = new TestApp(all, services =>
         {
-            services.AddHttpClient(AuthorityDocumentRetriever.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider.CreateTrustingHandler);
+            TrustAuthority(services, provider);
             configure?.Invoke(services);
         });
     }
+
+    /// <summary>Bearer mode with <paramref name="provider"/> as the authority; for any test app (the rooms test bed too).</summary>
+    public static Dictionary<string, string?> AuthoritySettings(OpenIdProviderStandIn provider) => new()
+    {
+        ["CallerAuth:Authority"] = provider.Authority,
+        ["CallerAuth:Audiences:0"] = OpenIdProviderStandIn.Audience,
+    };
+
+    /// <summary>The named client is the app's own seam for the authority's https: here it trusts the stand-in's certificate.</summary>
+    public static void TrustAuthority(IServiceCollection services, OpenIdProviderStandIn provider) =>
+        services.AddHttpClient(AuthorityDocumentRetriever.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider.CreateTrustingHandler);
 
     public TestApp App => _app;
 
@@ -39,12 +45,15 @@ public sealed class CallerTestApp : IDisposable
         var all = new List<KeyValuePair<string, string>> { new("Content-Type", "application/json") };
         if (bearerToken is not null)
         {
-            all.Add(new("Authorization", "Bearer " + bearerToken));
+            all.Add(Bearer(bearerToken));
         }
 
         all.AddRange(headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)));
         return SendAsync(FakeHttpRequestData.Create("POST", body: System.Text.Encoding.UTF8.GetBytes(json), headers: all));
     }
+
+    /// <summary>The Authorization header a signed-in client sends.</summary>
+    public static KeyValuePair<string, string> Bearer(string token) => new("Authorization", "Bearer " + token);
 
     public async Task<ReadResponse> SendAsync(FakeHttpRequestData request) =>
         ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));

@@ -7,6 +7,7 @@ using Moq;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Secrets;
+using TokenFunction.Tests.Callers;
 using TokenFunction.Tests.Rooms;
 using TokenFunction.Tests.TestInfrastructure;
 
@@ -61,7 +62,8 @@ public sealed class OpenApiContractTests
         {
             var function = HttpFunctionSurface.All.Single(f => f.Path == path);
             Assert.True(function.Methods is null || function.Methods.Contains(method), $"{method} {path} is not accepted by {function.Name}");
-            Assert.Equal(function.AuthLevel == AuthorizationLevel.Anonymous, PublishedContract.IsAnonymous(operation));
+            Assert.True(function.AuthLevel != AuthorizationLevel.Anonymous == Contract.RequiresFunctionKey(operation),
+                $"{method} {path}: documented key requirement does not match {function.Name}'s auth level {function.AuthLevel}");
         }
     }
 
@@ -75,7 +77,7 @@ public sealed class OpenApiContractTests
             Assert.NotEqual(AuthorizationLevel.Anonymous, HttpFunctionSurface.All.Single(f => f.Path == response.Path).AuthLevel);
         }
 
-        var keyed = Contract.Operations.Where(op => !PublishedContract.IsAnonymous(op.Operation)).Select(op => $"{op.Method} {op.Path} 401");
+        var keyed = Contract.Operations.Where(op => Contract.RequiresFunctionKey(op.Operation)).Select(op => $"{op.Method} {op.Path} 401");
         Assert.Equal(keyed.Order(), Contract.Responses.Where(r => r.ProducedByPlatform).Select(r => r.Key).Order());
     }
 
@@ -108,24 +110,40 @@ public sealed class OpenApiContractTests
 
     private const string Room = "abcd-efgh-ijkl";
 
+    private static readonly Dictionary<string, string?> OneRequestPerPeriod = new()
+    {
+        ["RateLimit:Burst"] = "1",
+        ["RateLimit:TokensPerPeriod"] = "1",
+    };
+
     private static readonly Dictionary<string, Func<Task<ReadResponse>>> Scenarios = new()
     {
         ["GET /token 200"] = () => Token(FakeHttpRequestData.Create("GET")),
         ["GET /token 400"] = () => Token(FakeHttpRequestData.Create("GET", "/api/token?ttlSeconds=1")),
+        ["GET /token 401"] = () => AsCaller((_, app) => app.SendAsync(FakeHttpRequestData.Create("GET"))),
         ["GET /token 403"] = () => Token(FakeHttpRequestData.Create("GET", "/api/token?permissions=allow_mod")),
         ["GET /token 405"] = () => Token(FakeHttpRequestData.Create("PUT")),
-        ["GET /token 503"] = () => Token(FakeHttpRequestData.Create("GET"), WithoutCredentials),
+        ["GET /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Create("GET"))),
+        ["GET /token 503"] = () => AsCaller((provider, app) =>
+        {
+            var token = provider.IssueToken();
+            provider.Available = false;
+            return app.SendAsync(FakeHttpRequestData.Create("GET", headers: [CallerTestApp.Bearer(token)]));
+        }),
         ["POST /token 200"] = () => Token(FakeHttpRequestData.Json("{}")),
         ["POST /token 400"] = () => Token(FakeHttpRequestData.Json("{\"roomId\":\"a b\"}")),
-        ["POST /token 403"] = () => Token(FakeHttpRequestData.Json("{\"permissions\":[\"allow_mod\"]}")),
+        ["POST /token 401"] = () => AsCaller((_, app) => app.PostAsync("not-a-jwt")),
+        ["POST /token 403"] = () => AsCaller((provider, app) => app.PostAsync(provider.IssueToken("alice"), "{\"participantId\":\"bob\"}")),
         ["POST /token 405"] = () => Token(FakeHttpRequestData.Create("DELETE")),
         ["POST /token 413"] = () => Token(TooLarge()),
         ["POST /token 415"] = () => Token(FakeHttpRequestData.Json("{}", contentType: "text/plain")),
+        ["POST /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Json("{}"))),
         ["POST /token 503"] = () => Token(FakeHttpRequestData.Json("{}"), WithoutCredentials),
         ["GET /health 200"] = () => Health(),
         ["GET /health 503"] = () => Health(WithoutCredentials),
         ["POST /rooms 201"] = () => Rooms(bed => bed.CreateAsync()),
         ["POST /rooms 400"] = () => Rooms(bed => bed.CreateAsync("{\"customRoomId\":\"a b\"}")),
+        ["POST /rooms 401"] = () => SignedInRooms(bed => bed.CreateAsync()),
         ["POST /rooms 403"] = () => Rooms(bed => bed.CreateAsync(), new() { ["Rooms:AllowCreate"] = "false" }),
         ["POST /rooms 405"] = () => Rooms(bed => bed.SendCreateAsync(FakeHttpRequestData.Create("PATCH", "/api/rooms"))),
         ["POST /rooms 413"] = () => Rooms(bed => bed.SendCreateAsync(TooLarge())),
@@ -136,6 +154,7 @@ public sealed class OpenApiContractTests
         ["POST /rooms 504"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30))),
         ["GET /rooms/{roomId} 200"] = () => Rooms(bed => { bed.VideoSdk.AddRoom(Room); return bed.ValidateAsync(Room); }),
         ["GET /rooms/{roomId} 400"] = () => Rooms(bed => bed.ValidateAsync("a b")),
+        ["GET /rooms/{roomId} 401"] = () => SignedInRooms(bed => bed.ValidateAsync(Room, bearerToken: "not-a-jwt")),
         ["GET /rooms/{roomId} 404"] = () => Rooms(bed => bed.ValidateAsync(Room)),
         ["GET /rooms/{roomId} 405"] = () => Rooms(bed => bed.ValidateAsync(Room, method: "PUT")),
         ["GET /rooms/{roomId} 429"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.TooManyRequests)),
@@ -160,7 +179,26 @@ public sealed class OpenApiContractTests
     private static async Task<ReadResponse> Token(HttpRequestData request, Action<IServiceCollection>? configure = null)
     {
         using var app = new TestApp(configure: configure);
-        return ReadResponse.From(await app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        return await Token(app, request);
+    }
+
+    private static async Task<ReadResponse> Token(TestApp app, HttpRequestData request) =>
+        ReadResponse.From(await app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+
+    /// <summary>In bearer mode, against the loopback OpenID provider stand-in.</summary>
+    private static async Task<ReadResponse> AsCaller(Func<OpenIdProviderStandIn, CallerTestApp, Task<ReadResponse>> send)
+    {
+        await using var provider = await OpenIdProviderStandIn.StartAsync();
+        using var app = new CallerTestApp(provider);
+        return await send(provider, app);
+    }
+
+    /// <summary>The same request twice from the same (anonymous) caller: the first must pass, the second is the answer.</summary>
+    private static async Task<ReadResponse> SecondRequest(Dictionary<string, string?> settings, Func<TestApp, Task<ReadResponse>> send)
+    {
+        using var app = new TestApp(settings);
+        Assert.True((await send(app)).Status < HttpStatusCode.BadRequest, "the first request should pass the rate limit");
+        return await send(app);
     }
 
     private static async Task<ReadResponse> Health(Action<IServiceCollection>? configure = null)
@@ -179,6 +217,13 @@ public sealed class OpenApiContractTests
             bed.VideoSdk.Reply = _ => reply;
         }
 
+        return await send(bed);
+    }
+
+    private static async Task<ReadResponse> SignedInRooms(Func<RoomsTestBed, Task<ReadResponse>> send)
+    {
+        await using var provider = await OpenIdProviderStandIn.StartAsync();
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
         return await send(bed);
     }
 }

@@ -47,8 +47,21 @@ public sealed class PublishedContract
     public IReadOnlyList<string> ErrorCodeEnum =>
         Document.Components!.Schemas!["ErrorCode"].Enum!.Select(node => node.GetValue<string>()).ToArray();
 
-    /// <summary>True when the operation needs no key (an explicit <c>security: []</c>); otherwise the global function key applies.</summary>
-    public static bool IsAnonymous(OpenApiOperation operation) => operation.Security is { Count: 0 };
+    /// <summary>
+    /// True when every alternative of the operation's security (its own, else the document's) includes a function
+    /// key: only then can the host refuse the request before the app runs. A scheme the app checks itself (bearer)
+    /// or an empty alternative (<c>{}</c>, no credentials) means the host lets the request through.
+    /// </summary>
+    public bool RequiresFunctionKey(OpenApiOperation operation) =>
+        (operation.Security ?? Document.Security) is { Count: > 0 } alternatives
+        && alternatives.All(requirement => requirement.Keys.Any(scheme => FunctionKeySchemes.Contains(scheme.Reference.Id)));
+
+    /// <summary>The api-key schemes: the Functions host's key, as a header or as the <c>code</c> query parameter.</summary>
+    private HashSet<string?> FunctionKeySchemes =>
+        (Document.Components?.SecuritySchemes ?? new Dictionary<string, IOpenApiSecurityScheme>())
+        .Where(scheme => scheme.Value.Type == SecuritySchemeType.ApiKey)
+        .Select(scheme => (string?)scheme.Key)
+        .ToHashSet();
 
     private static string[] CodesOf(IOpenApiResponse response) =>
         response.Extensions?.TryGetValue(ErrorCodesExtension, out var extension) == true && extension is JsonNodeExtension { Node: JsonArray codes }

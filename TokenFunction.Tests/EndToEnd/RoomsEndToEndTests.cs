@@ -25,30 +25,32 @@ public sealed class RoomsWorker : FunctionsHostFixture
 
 /// <summary>
 /// The room routes through the worker's generated metadata, route binding and typed HttpClient, as the
-/// Functions host drives them. Tests share one worker and one stand-in, so each uses its own room ids.
+/// Functions host drives them, in anonymous mode (no authority; bearer mode is covered in-process by
+/// SignedInRoomCallersTests). Tests share one worker and one stand-in, so each uses its own room ids.
 /// </summary>
 public sealed class RoomsEndToEndTests(RoomsWorker worker) : IClassFixture<RoomsWorker>
 {
     [Fact]
-    public void Worker_metadata_publishes_both_room_routes_behind_the_function_key()
+    public void Worker_metadata_publishes_both_room_routes_anonymous_at_the_platform()
     {
         var create = Assert.Single(worker.Host.HttpFunctions, f => f.Name == "CreateRoom");
         var validate = Assert.Single(worker.Host.HttpFunctions, f => f.Name == "ValidateRoom");
 
-        Assert.Equal(("api/rooms", HttpAuthLevel.Function), (create.Route.Text, create.AuthLevel));
-        Assert.Equal(("api/rooms/{roomId}", HttpAuthLevel.Function), (validate.Route.Text, validate.AuthLevel));
+        // As the token function: the room functions admit callers themselves (CallerGate); the host checks no key.
+        Assert.Equal(("api/rooms", HttpAuthLevel.Anonymous), (create.Route.Text, create.AuthLevel));
+        Assert.Equal(("api/rooms/{roomId}", HttpAuthLevel.Anonymous), (validate.Route.Text, validate.AuthLevel));
     }
 
     [Fact]
     public async Task A_room_created_through_the_host_validates_through_its_Location()
     {
-        var create = worker.WithFunctionKey(HttpMethod.Post, "api/rooms");
+        var create = new HttpRequestMessage(HttpMethod.Post, "api/rooms");
         create.Content = JsonContent.Create(new { customRoomId = "e2e-created" });
         var created = await (await worker.Client.SendAsync(create)).ReadAsync();
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
         var location = created.Header("Location")!;
-        var validated = await (await worker.Client.SendAsync(worker.WithFunctionKey(HttpMethod.Get, location.TrimStart('/')))).ReadAsync();
+        var validated = await (await worker.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, location.TrimStart('/')))).ReadAsync();
 
         Assert.Equal(HttpStatusCode.OK, validated.Status);
         Assert.Equal(created.Json.GetProperty("roomId").GetString(), validated.Json.GetProperty("roomId").GetString());
@@ -61,8 +63,8 @@ public sealed class RoomsEndToEndTests(RoomsWorker worker) : IClassFixture<Rooms
     [Fact]
     public async Task An_unknown_room_is_404_and_a_malformed_id_never_reaches_VideoSDK()
     {
-        var missing = await (await worker.Client.SendAsync(worker.WithFunctionKey(HttpMethod.Get, "api/rooms/e2e-missing"))).ReadAsync();
-        var malformed = await (await worker.Client.SendAsync(worker.WithFunctionKey(HttpMethod.Get, "api/rooms/e2e%20bad%21"))).ReadAsync();
+        var missing = await (await worker.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/rooms/e2e-missing"))).ReadAsync();
+        var malformed = await (await worker.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/rooms/e2e%20bad%21"))).ReadAsync();
 
         missing.AssertProblem(HttpStatusCode.NotFound, "room_not_found");
         malformed.AssertProblem(HttpStatusCode.BadRequest, "room_id_invalid");
@@ -70,17 +72,17 @@ public sealed class RoomsEndToEndTests(RoomsWorker worker) : IClassFixture<Rooms
     }
 
     [Fact]
-    public async Task Room_routes_without_the_function_key_are_refused_by_the_host()
+    public async Task Without_an_authority_room_routes_serve_anonymous_callers_without_a_function_key()
     {
-        var response = await worker.Client.PostAsJsonAsync("api/rooms", new { });
+        var response = await worker.Client.PostAsJsonAsync("api/rooms", new { customRoomId = "e2e-anonymous" });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
     [Fact]
     public async Task No_management_token_reaches_the_worker_logs()
     {
-        var request = worker.WithFunctionKey(HttpMethod.Post, "api/rooms");
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/rooms");
         request.Content = JsonContent.Create(new { });
         await worker.Client.SendAsync(request);
 

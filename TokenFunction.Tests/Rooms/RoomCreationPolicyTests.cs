@@ -6,6 +6,7 @@ using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Rooms;
 
+/// <summary>Room creation in anonymous mode (no authority): Rooms:AllowCreate decides for everyone.</summary>
 public sealed class RoomCreationPolicyTests
 {
     [Theory]

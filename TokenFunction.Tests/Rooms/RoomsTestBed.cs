@@ -1,7 +1,9 @@
 using System.Net;
+using System.Text;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
 using TokenFunction.Functions;
+using TokenFunction.Tests.Callers;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Rooms;
@@ -41,18 +43,44 @@ public sealed class RoomsTestBed : IAsyncDisposable
         return new RoomsTestBed(videoSdk, new TestApp(all, configure));
     }
 
-    public async Task<ReadResponse> CreateAsync(string? json = null)
+    /// <summary>
+    /// Bearer mode against <paramref name="provider"/>, where holders of <see cref="CreatorRole"/> may create rooms
+    /// (<c>Rooms:AllowCreate</c> belongs to anonymous mode, so it is unset here).
+    /// </summary>
+    public static Task<RoomsTestBed> StartSignedInAsync(OpenIdProviderStandIn provider, IDictionary<string, string?>? settings = null)
     {
-        var request = json is null ? FakeHttpRequestData.Create("POST", "/api/rooms") : FakeHttpRequestData.Json(json);
-        return await SendCreateAsync(request);
+        var all = CallerTestApp.AuthoritySettings(provider);
+        all["Rooms:AllowCreate"] = null;
+        all["Rooms:CreatorRoles:0"] = CreatorRole;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return StartAsync(all, services => CallerTestApp.TrustAuthority(services, provider));
+    }
+
+    public const string CreatorRole = "host";
+
+    public async Task<ReadResponse> CreateAsync(string? json = null, string? bearerToken = null)
+    {
+        var headers = new List<KeyValuePair<string, string>>(Bearer(bearerToken));
+        if (json is not null)
+        {
+            headers.Add(new("Content-Type", "application/json"));
+        }
+
+        return await SendCreateAsync(FakeHttpRequestData.Create("POST", "/api/rooms", json is null ? null : Encoding.UTF8.GetBytes(json), headers));
     }
 
     public async Task<ReadResponse> SendCreateAsync(HttpRequestData request) =>
         Checked(ReadResponse.From(await App.Function<RoomsFunction>().CreateAsync(request, CancellationToken.None)));
 
-    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET") =>
+    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET", string? bearerToken = null) =>
         Checked(ReadResponse.From(await App.Function<RoomsFunction>().ValidateAsync(
-            FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId)), roomId, CancellationToken.None)));
+            FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId), headers: Bearer(bearerToken)), roomId, CancellationToken.None)));
+
+    private static KeyValuePair<string, string>[] Bearer(string? token) => token is null ? [] : [CallerTestApp.Bearer(token)];
 
     /// <summary>Every answer, and the log so far, is checked for every management token VideoSDK has seen.</summary>
     private ReadResponse Checked(ReadResponse response)

@@ -4,7 +4,10 @@ using TokenFunction.Http;
 
 namespace TokenFunction.Callers;
 
-/// <summary>One token bucket per caller (<see cref="CallerIdentity.RateLimitKey"/>), in this instance's memory.</summary>
+/// <summary>
+/// One token bucket per caller (<see cref="CallerIdentity.RateLimitKey"/>), in this instance's memory, shared by every
+/// endpoint behind <see cref="CallerGate"/>: a caller has one budget, not one per route to spread a flood across.
+/// </summary>
 public sealed class CallerRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
@@ -38,7 +41,7 @@ public sealed class CallerRateLimiter : IDisposable
 
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _options.ReplenishmentPeriod;
         return new ApiProblem(ErrorCodes.RateLimited,
-            $"Too many token requests from this caller: at most {_options.Burst} at once and {_options.TokensPerPeriod} per {_options.ReplenishmentPeriod}. Retry after the Retry-After header's seconds.")
+            $"Too many requests from this caller: at most {_options.Burst} at once and {_options.TokensPerPeriod} per {_options.ReplenishmentPeriod}. Retry after the Retry-After header's seconds.")
         {
             RetryAfter = retryAfter,
         };

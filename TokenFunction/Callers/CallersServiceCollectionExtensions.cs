@@ -28,8 +28,9 @@ public static class CallersServiceCollectionExtensions
         services.AddSingleton<CallerGate>();
         services.AddHostedService<CallerAuthModeReporter>();
 
-        var callerAuth = configuration.GetSection(CallerAuthOptions.SectionName).Get<CallerAuthOptions>();
-        if (callerAuth?.HasAuthority == true)
+        var mode = new CallerAuthMode(configuration.GetSection(CallerAuthOptions.SectionName).Get<CallerAuthOptions>()?.HasAuthority == true);
+        services.AddSingleton(mode);
+        if (mode.CallersSignIn)
         {
             services.AddHttpClient(AuthorityDocumentRetriever.HttpClientName, client => client.Timeout = AuthorityFetchTimeout);
             services.AddSingleton<AuthorityDocumentRetriever>();

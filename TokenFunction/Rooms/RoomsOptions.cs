@@ -15,11 +15,17 @@ public sealed class RoomsOptions
     public TimeSpan ManagementTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Whether callers may create rooms (POST /api/rooms). Off by default: until caller authentication is on,
-    /// anyone holding the function key (which ships inside client apps) could create rooms without limit.
-    /// Validating a room (GET) is always allowed.
+    /// Anonymous mode only (no <c>CallerAuth:Authority</c>): whether callers may create rooms (POST /api/rooms).
+    /// Off by default: anonymous callers are told apart only by address, so anyone who can reach the app could
+    /// create rooms. With an authority, <see cref="CreatorRoles"/> decides instead.
     /// </summary>
     public bool AllowCreate { get; set; }
+
+    /// <summary>
+    /// Bearer mode only (<c>CallerAuth:Authority</c> set): the roles (values of <c>CallerAuth:RolesClaim</c>) whose
+    /// holders may create rooms. Empty by default: nobody creates rooms until an operator names a role.
+    /// </summary>
+    public string[] CreatorRoles { get; set; } = [];
 
     /// <summary>Upper bound on one call to VideoSDK.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using TokenFunction.Callers;
 
 namespace TokenFunction.Rooms;
 
@@ -14,16 +15,20 @@ public static class RoomsServiceCollectionExtensions
     private const int MaxResponseBytes = 64 * 1024;
 
     /// <summary>
-    /// Room management (section <c>Rooms</c>, validated at start-up): the creation policy, the management token,
+    /// Room management (section <c>Rooms</c>, validated at start-up): the creation policy of the caller-authentication
+    /// mode (so after <c>AddCallers</c>), the management token,
     /// and the VideoSDK client from IHttpClientFactory with timeouts and retries where a repeat is harmless.
     /// </summary>
     public static IServiceCollection AddRooms(this IServiceCollection services)
     {
         services.AddOptions<RoomsOptions>().BindConfiguration(RoomsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RoomsOptions>, RoomsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RoomsOptions>, RoomCreatorsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ManagementTokenSource>();
-        services.TryAddSingleton<IRoomCreationPolicy, SettingRoomCreationPolicy>();
+        services.TryAddSingleton<IRoomCreationPolicy>(sp => sp.GetRequiredService<CallerAuthMode>().CallersSignIn
+            ? ActivatorUtilities.CreateInstance<RoleRoomCreationPolicy>(sp)
+            : ActivatorUtilities.CreateInstance<SettingRoomCreationPolicy>(sp));
 
         services.AddHttpClient<IVideoSdkRoomsClient, VideoSdkRoomsClient>((sp, http) =>
             {

@@ -1,0 +1,111 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using TokenFunction.Rooms;
+using TokenFunction.Tests.Callers;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Rooms;
+
+/// <summary>
+/// The room routes in bearer mode: callers are admitted through the same gate as the token endpoint, and only
+/// holders of a Rooms:CreatorRoles role may create rooms.
+/// </summary>
+public sealed class SignedInRoomCallersTests : IAsyncLifetime
+{
+    private const string Room = "abcd-efgh-ijkl";
+
+    private OpenIdProviderStandIn _provider = null!;
+
+    public async Task InitializeAsync() => _provider = await OpenIdProviderStandIn.StartAsync();
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    [Fact]
+    public async Task A_caller_holding_a_creator_role_creates_a_room()
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+
+        var created = await bed.CreateAsync("""{"customRoomId":"by-host"}""", _provider.IssueToken("alice", roles: ["viewer", RoomsTestBed.CreatorRole]));
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Single(bed.VideoSdk.Requests, r => r.Method == "POST");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("viewer")]
+    [InlineData("HOST")]
+    public async Task A_caller_without_a_creator_role_gets_403_and_VideoSDK_is_never_called(string? role)
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+
+        var refused = await bed.CreateAsync("""{"customRoomId":"by-guest"}""", _provider.IssueToken("bob", roles: role is null ? null : [role]));
+
+        var problem = refused.AssertProblem(HttpStatusCode.Forbidden, "room_create_not_allowed");
+        Assert.Contains("caller 'bob'", problem.GetProperty("detail").GetString());
+        Assert.Empty(bed.VideoSdk.Requests);
+    }
+
+    [Fact]
+    public async Task Without_a_bearer_token_both_routes_answer_401_with_a_challenge_and_VideoSDK_is_never_called()
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+        bed.VideoSdk.AddRoom(Room);
+
+        var create = await bed.CreateAsync();
+        var validate = await bed.ValidateAsync(Room);
+
+        create.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_missing");
+        validate.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_missing");
+        Assert.Equal("Bearer", validate.Header("WWW-Authenticate"));
+        Assert.Empty(bed.VideoSdk.Requests);
+    }
+
+    [Fact]
+    public async Task Any_signed_in_caller_may_validate_a_room()
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+        bed.VideoSdk.AddRoom(Room);
+
+        Assert.Equal(HttpStatusCode.OK, (await bed.ValidateAsync(Room, bearerToken: _provider.IssueToken("carol"))).Status);
+    }
+
+    [Fact]
+    public async Task The_rate_limit_applies_to_room_calls()
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider, new Dictionary<string, string?>
+        {
+            ["RateLimit:Burst"] = "1",
+            ["RateLimit:TokensPerPeriod"] = "1",
+        });
+        var host = _provider.IssueToken("alice", roles: [RoomsTestBed.CreatorRole]);
+
+        Assert.Equal(HttpStatusCode.Created, (await bed.CreateAsync(bearerToken: host)).Status);
+        var limited = await bed.CreateAsync(bearerToken: host);
+
+        limited.AssertProblem(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.NotNull(limited.Header("Retry-After"));
+        Assert.Single(bed.VideoSdk.Requests);
+    }
+
+    [Fact]
+    public async Task Rooms_AllowCreate_is_refused_at_start_up_when_callers_sign_in()
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider, new Dictionary<string, string?> { ["Rooms:AllowCreate"] = "true" });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => bed.App.Get<IOptions<RoomsOptions>>().Value);
+
+        Assert.Contains("Rooms:AllowCreate", failure.Message);
+        Assert.Contains("Rooms:CreatorRoles", failure.Message);
+    }
+
+    [Fact]
+    public void Rooms_CreatorRoles_is_refused_at_start_up_in_anonymous_mode()
+    {
+        using var app = new TestApp(new Dictionary<string, string?> { ["Rooms:CreatorRoles:0"] = "host" });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => app.Get<IOptions<RoomsOptions>>().Value);
+
+        Assert.Contains("Rooms:CreatorRoles needs CallerAuth:Authority", failure.Message);
+    }
+}

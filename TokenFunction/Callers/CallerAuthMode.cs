@@ -1,0 +1,8 @@
+namespace TokenFunction.Callers;
+
+/// <summary>
+/// Whether callers sign in (<c>CallerAuth:Authority</c> is set) or are anonymous, decided once from configuration
+/// when the app is composed. Other features ask this rather than <c>IOptions&lt;CallerAuthOptions&gt;</c>, whose
+/// validation would otherwise fail a second time inside theirs.
+/// </summary>
+public sealed record CallerAuthMode(bool CallersSignIn);
