@@ -158,7 +158,7 @@ public sealed class OpenApiContractTests
         ["GET /rooms/{roomId} 404"] = () => Rooms(bed => bed.ValidateAsync(Room)),
         ["GET /rooms/{roomId} 405"] = () => Rooms(bed => bed.ValidateAsync(Room, method: "PUT")),
         ["GET /rooms/{roomId} 429"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.TooManyRequests)),
-        ["GET /rooms/{roomId} 502"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.InternalServerError)),
+        ["GET /rooms/{roomId} 502"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.Unauthorized)),
         ["GET /rooms/{roomId} 503"] = () => Rooms(bed => bed.ValidateAsync(Room), configure: WithoutCredentials),
         ["GET /rooms/{roomId} 504"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30))),
     };

@@ -14,6 +14,9 @@ public sealed class RoomsTestBed : IAsyncDisposable
     /// <summary>Short enough for a timeout test to take about a second, long enough for a loaded 2-core machine.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>Room for three attempts and the retry delays between them, even when the machine is busy.</summary>
+    public static readonly TimeSpan TotalTimeout = AttemptTimeout * 4;
+
     private RoomsTestBed(VideoSdkApiStandIn videoSdk, TestApp app)
     {
         VideoSdk = videoSdk;
@@ -33,7 +36,7 @@ public sealed class RoomsTestBed : IAsyncDisposable
             ["Rooms:VideoSdkBaseUrl"] = videoSdk.BaseUrl.ToString(),
             ["Rooms:AllowCreate"] = "true",
             ["Rooms:AttemptTimeout"] = AttemptTimeout.ToString(),
-            ["Rooms:TotalTimeout"] = (AttemptTimeout * 2).ToString(),
+            ["Rooms:TotalTimeout"] = TotalTimeout.ToString(),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
