@@ -46,6 +46,8 @@ public class CompositionTests
     [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:RefreshInterval=00:00:01" }, "KeyVault:RefreshInterval must be at least")]
     [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:MaxStaleness=00:01:00" }, "KeyVault:MaxStaleness must be at least KeyVault:RefreshInterval")]
     [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:ManagedIdentityClientId=not-a-guid" }, "KeyVault:ManagedIdentityClientId must be the client id")]
+    [InlineData(new[] { "--VideoSdk:ApiKey=k", "--VideoSdk:ApiSecret=s", "--WEBSITE_SITE_NAME=func-x", "--CallerAuth:AllowAnonymous=true" }, "KeyVault:VaultUri is empty but the app runs in Azure")]
+    [InlineData(new[] { "--VideoSdk:ApiKey=k", "--VideoSdk:ApiSecret=s", "--WEBSITE_SKU=FlexConsumption", "--CallerAuth:AllowAnonymous=true" }, "store the VideoSDK secret in Key Vault")]
     [InlineData(new[] { "--Tokens:MaxTtlSeconds=30" }, "Tokens:MaxTtlSeconds must be from 60")]
     [InlineData(new[] { "--Tokens:MaxTtlSeconds=3600", "--Tokens:DefaultTtlSeconds=7200" }, "Tokens:DefaultTtlSeconds must be from 60 to Tokens:MaxTtlSeconds")]
     [InlineData(new[] { "--Tokens:AllowedPermissions:0=allow_everything" }, "Tokens:AllowedPermissions: Unknown permission 'allow_everything'")]

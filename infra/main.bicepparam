@@ -13,7 +13,7 @@ param videoSdkApiSecret = readEnvironmentVariable('VIDEOSDK_API_SECRET', '')
 // Exact origins of the web apps that call the endpoint, e.g. ['https://app.example.com']. Never '*'.
 param corsAllowedOrigins = []
 
-// Caller authentication (see docs/caller-auth.md). With neither an authority nor ALLOW_ANONYMOUS_CALLERS=true
+// Caller authentication (see the README: Caller authentication). With neither an authority nor ALLOW_ANONYMOUS_CALLERS=true
 // the app refuses to start in Azure: an open token endpoint must be somebody's explicit decision.
 param callerAuthAuthority = readEnvironmentVariable('CALLER_AUTH_AUTHORITY', '')
 param callerAuthAudiences = empty(readEnvironmentVariable('CALLER_AUTH_AUDIENCE', '')) ? [] : [readEnvironmentVariable('CALLER_AUTH_AUDIENCE', '')]

@@ -11,16 +11,23 @@ public sealed class CallerAuthStartupTests
     private const string InAzure = HostingPlatform.InstanceIdSetting;
 
     /// <summary>The real composition (Program.CreateHost) with settings as command-line configuration: no process environment is touched.</summary>
-    private static void ValidateAtStartup(params string[] settings)
+    private static void ValidateAtStartup(params string[] settings) =>
+        Validate(["VideoSdk:ApiKey=k", "VideoSdk:ApiSecret=s", .. settings]);
+
+    /// <summary>As deployed: in Azure the secret comes from Key Vault (a configuration secret is refused there).</summary>
+    private static void ValidateInAzure(params string[] settings) =>
+        Validate([$"{InAzure}=instance-1", "VideoSdk:ApiKey=k", "KeyVault:VaultUri=https://kv-example.vault.azure.net/", .. settings]);
+
+    private static void Validate(string[] settings)
     {
-        using var host = Program.CreateHost(["--VideoSdk:ApiKey=k", "--VideoSdk:ApiSecret=s", .. settings.Select(s => "--" + s)]);
+        using var host = Program.CreateHost([.. settings.Select(s => "--" + s)]);
         host.Services.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]
     public void Start_up_is_refused_in_Azure_without_an_authority_naming_the_settings()
     {
-        var refused = Assert.Throws<OptionsValidationException>(() => ValidateAtStartup($"{InAzure}=instance-1"));
+        var refused = Assert.Throws<OptionsValidationException>(() => ValidateInAzure());
 
         Assert.Contains("CallerAuth:Authority", refused.Message);
         Assert.Contains("CallerAuth:AllowAnonymous", refused.Message);
@@ -29,11 +36,11 @@ public sealed class CallerAuthStartupTests
 
     [Fact]
     public void Anonymous_mode_in_Azure_starts_when_switched_on_explicitly() =>
-        ValidateAtStartup($"{InAzure}=instance-1", "CallerAuth:AllowAnonymous=true");
+        ValidateInAzure("CallerAuth:AllowAnonymous=true");
 
     [Fact]
     public void An_authority_in_Azure_starts() =>
-        ValidateAtStartup($"{InAzure}=instance-1", "CallerAuth:Authority=https://login.example.com/tenant/v2.0", "CallerAuth:Audiences:0=api://x");
+        ValidateInAzure("CallerAuth:Authority=https://login.example.com/tenant/v2.0", "CallerAuth:Audiences:0=api://x");
 
     [Fact]
     public async Task Locally_without_an_authority_the_app_runs_anonymous_and_says_so()

@@ -49,6 +49,15 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Refused_tokens_are_charged_to_the_sender_s_address_so_garbage_floods_meet_the_limit_too()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.PostAsync("not-a-jwt")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.PostAsync("not-a-jwt")).Status);
+
+        (await _app.PostAsync("not-a-jwt")).AssertProblem(HttpStatusCode.TooManyRequests, "rate_limited");
+    }
+
+    [Fact]
     public async Task Each_caller_has_its_own_bucket()
     {
         var alice = _provider.IssueToken("alice");

@@ -109,7 +109,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Caller at {ClientAddress} refused with 401: {Reason} ({Failure})")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Caller at {ClientAddress} refused with 401: {Reason} ({Failure})")]
     private partial void LogRefused(string? clientAddress, string reason, Type? failure);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,

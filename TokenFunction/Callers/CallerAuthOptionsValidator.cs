@@ -23,7 +23,7 @@ public sealed class CallerAuthOptionsValidator(HostingPlatform platform) : IVali
         var failures = new List<string>();
         if (platform.RunsInAzure && !options.AllowAnonymous)
         {
-            failures.Add($"{Key(nameof(options.Authority))} is empty and the app runs in Azure ({HostingPlatform.InstanceIdSetting} is set): "
+            failures.Add($"{Key(nameof(options.Authority))} is empty and the app runs in Azure ({HostingPlatform.Describe} is set): "
                          + $"anyone could get tokens. Set {Key(nameof(options.Authority))} and {Key(nameof(options.Audiences))} to your identity provider, "
                          + $"or set {Key(nameof(options.AllowAnonymous))}=true to run an open endpoint on purpose.");
         }

@@ -8,10 +8,13 @@ public sealed class CallerGate(ICallerAuthenticator authenticator, ClientAddress
 {
     public async ValueTask<Outcome<CallerIdentity>> AdmitAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request.Headers, addresses.Read(request.Headers), cancellationToken);
+        var address = addresses.Read(request.Headers);
+        var caller = await authenticator.AuthenticateAsync(request.Headers, address, cancellationToken);
         if (!caller.Succeeded)
         {
-            return caller;
+            // Refused tokens still cost a parse and a signature check: charge them to the sender's address,
+            // so a flood of garbage tokens meets the same limit as a flood of requests.
+            return rateLimiter.TryAcquire(CallerIdentity.Anonymous(address)) ?? caller.Problem;
         }
 
         return rateLimiter.TryAcquire(caller.Value) is { } refused ? refused : caller;

@@ -8,8 +8,18 @@ namespace TokenFunction.Callers;
 /// </summary>
 public sealed class HostingPlatform(IConfiguration configuration)
 {
-    /// <summary>Set by the platform on every instance in Azure; neither Core Tools nor a developer shell sets it.</summary>
+    /// <summary>Set on every App Service / Elastic Premium / Consumption instance.</summary>
     public const string InstanceIdSetting = "WEBSITE_INSTANCE_ID";
 
-    public bool RunsInAzure { get; } = !string.IsNullOrEmpty(configuration[InstanceIdSetting]);
+    /// <summary>
+    /// Any of these marks Azure: Flex Consumption instances do not set <see cref="InstanceIdSetting"/>, but every
+    /// plan sets the site name and the SKU. Neither Core Tools nor a developer shell sets them. (Not
+    /// CONTAINER_NAME, which Linux Consumption sets: plenty of container platforms set it too.)
+    /// </summary>
+    public static IReadOnlyList<string> PlatformSettings { get; } = [InstanceIdSetting, "WEBSITE_SITE_NAME", "WEBSITE_SKU"];
+
+    public bool RunsInAzure { get; } = PlatformSettings.Any(setting => !string.IsNullOrEmpty(configuration[setting]));
+
+    /// <summary>For start-up messages: which platform settings say "Azure".</summary>
+    public static string Describe => string.Join(" or ", PlatformSettings);
 }

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
+using ExecutionRejectedException = Polly.ExecutionRejectedException;
 using Polly.Timeout;
 using TokenFunction.Http;
 
@@ -90,7 +90,8 @@ public sealed partial class VideoSdkRoomsClient(
             // HttpClient's own timeout, the last line behind the pipeline's.
             return UpstreamFailure.Timeout(operation, http.Timeout);
         }
-        catch (Exception exception) when (exception is HttpRequestException or BrokenCircuitException)
+        // ExecutionRejectedException covers every other refusal of the resilience pipeline (open circuit, its concurrency limiter).
+        catch (Exception exception) when (exception is HttpRequestException or ExecutionRejectedException)
         {
             return UpstreamFailure.Unreachable(operation);
         }
@@ -109,9 +110,9 @@ public sealed partial class VideoSdkRoomsClient(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "VideoSDK room {Operation} succeeded for room {RoomId}")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "VideoSDK room {Operation} succeeded for room {RoomId}")]
     private partial void LogSucceeded(string operation, string roomId);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "VideoSDK room {Operation} failed with {ErrorCode}: {Detail}")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "VideoSDK room {Operation} failed with {ErrorCode}: {Detail}")]
     private partial void LogFailed(string operation, string errorCode, string detail);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenFunction.Callers;
 
 namespace TokenFunction.Secrets;
 
@@ -18,6 +19,7 @@ public static class SecretsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>();
         services.AddSingleton<IValidateOptions<VideoSdkOptions>, VideoSdkOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HostingPlatform>();
         services.AddHostedService<CredentialsSourceReporter>();
 
         var vault = configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>();

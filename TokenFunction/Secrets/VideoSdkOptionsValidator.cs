@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using TokenFunction.Callers;
 using static TokenFunction.Secrets.KeyVaultOptionsValidator;
 
 namespace TokenFunction.Secrets;
@@ -12,7 +13,7 @@ namespace TokenFunction.Secrets;
 /// The mode is read from configuration rather than IOptions&lt;KeyVaultOptions&gt;, so that an invalid vault
 /// setting is reported once, by its own validator, instead of again from here.
 /// </remarks>
-public sealed class VideoSdkOptionsValidator(IConfiguration configuration) : IValidateOptions<VideoSdkOptions>
+public sealed class VideoSdkOptionsValidator(IConfiguration configuration, HostingPlatform platform) : IValidateOptions<VideoSdkOptions>
 {
     public ValidateOptionsResult Validate(string? name, VideoSdkOptions options)
     {
@@ -29,6 +30,13 @@ public sealed class VideoSdkOptionsValidator(IConfiguration configuration) : IVa
             {
                 failures.Add($"Set {VideoSdkOptions.SectionName}:{nameof(options.ApiKey)}, or {Key(nameof(vault.ApiKeySecretName))} to a Key Vault secret name.");
             }
+        }
+        else if (platform.RunsInAzure)
+        {
+            // In Azure the secret belongs in Key Vault, read by managed identity: an app setting is visible to
+            // everyone who can read the site's configuration, and is never rotated by the vault.
+            failures.Add($"{Key(nameof(vault.VaultUri))} is empty but the app runs in Azure ({HostingPlatform.Describe} is set): "
+                         + $"store the VideoSDK secret in Key Vault and set {Key(nameof(vault.VaultUri))}; {VideoSdkOptions.SectionName}:{nameof(options.ApiSecret)} is for local development only.");
         }
         else
         {

@@ -10,16 +10,12 @@ namespace TokenFunction.Tokens;
 /// </summary>
 public static class TokenRequestQueryParser
 {
-    /// <summary>The platform's function-key parameter; it is the host's business, not a token field.</summary>
-    public const string FunctionKeyParameter = "code";
-
     /// <summary>
-    /// For POST: the body is the only source of fields, so any query parameter but the function key is
-    /// refused rather than silently ignored or merged.
+    /// For POST: the body is the only source of fields, so any query parameter is refused rather than
+    /// silently ignored or merged.
     /// </summary>
     public static IReadOnlyList<FieldError> FieldsIn(NameValueCollection query) =>
         query.AllKeys
-            .Where(key => key != FunctionKeyParameter)
             .Select(key => key ?? query[key] ?? string.Empty)
             .Select(name => new FieldError(name, ErrorCodes.UnknownField.Code,
                 $"Query parameter {Describe.Value(name)} is not accepted with POST; send token fields in the JSON body."))
@@ -35,11 +31,6 @@ public static class TokenRequestQueryParser
             // "?foo" (no '=') arrives as a null key whose value is the name.
             var name = key ?? query[key] ?? string.Empty;
             var values = query.GetValues(key) ?? [];
-
-            if (key == FunctionKeyParameter)
-            {
-                continue;
-            }
 
             if (key is null || !TokenRequestFields.All.Contains(key))
             {
