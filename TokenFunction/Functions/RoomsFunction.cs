@@ -28,7 +28,7 @@ public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationP
 
         if (!HttpMethods.Is(request, HttpMethods.Post))
         {
-            return await ApiResponses.ProblemAsync(request, MethodNotAllowed(request, HttpMethods.Post));
+            return await ApiResponses.ProblemAsync(request, ApiProblem.MethodNotAllowed(request.Method, HttpMethods.Post));
         }
 
         // Policy before the body: a caller who may not create rooms learns nothing about the request format.
@@ -70,7 +70,7 @@ public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationP
 
         if (!HttpMethods.Is(request, HttpMethods.Get))
         {
-            return await ApiResponses.ProblemAsync(request, MethodNotAllowed(request, HttpMethods.Get));
+            return await ApiResponses.ProblemAsync(request, ApiProblem.MethodNotAllowed(request.Method, HttpMethods.Get));
         }
 
         // Checked before VideoSDK is called: a bad id costs no upstream request and cannot shape its URL.
@@ -85,7 +85,4 @@ public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationP
             ? await ApiResponses.JsonAsync(request, HttpStatusCode.OK, RoomResponse.From(room.Value), ApiJsonContext.Default.RoomResponse)
             : await ApiResponses.ProblemAsync(request, room.Problem);
     }
-
-    private static ApiProblem MethodNotAllowed(HttpRequestData request, string allowed) =>
-        new(ErrorCodes.MethodNotAllowed, $"Use {allowed} for this endpoint, not {Describe.Value(request.Method)}.") { Allow = allowed };
 }

@@ -28,6 +28,13 @@ public sealed record ApiProblem(ErrorCode Error, string Detail)
         return new ApiProblem(error, detail) { Errors = errors };
     }
 
+    /// <summary>405, with the <c>Allow</c> header RFC 9110 requires; <paramref name="allowed"/> as written there ("GET, POST").</summary>
+    public static ApiProblem MethodNotAllowed(string? method, string allowed) =>
+        new(ErrorCodes.MethodNotAllowed, $"Use {allowed.Replace(", ", " or ", StringComparison.Ordinal)} for this endpoint, not {Describe.Value(method)}.")
+        {
+            Allow = allowed,
+        };
+
     public static ApiProblem ForField(ErrorCode error, string field, string detail) =>
         new(error, detail) { Errors = [new FieldError(field, error.Code, detail)] };
 }

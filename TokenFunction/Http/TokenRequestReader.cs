@@ -17,10 +17,7 @@ public static class TokenRequestReader
 
         if (!HttpMethods.Is(request, HttpMethods.Post))
         {
-            return new ApiProblem(ErrorCodes.MethodNotAllowed, $"Use GET or POST for this endpoint, not {Describe.Value(request.Method)}.")
-            {
-                Allow = AllowedMethods,
-            };
+            return ApiProblem.MethodNotAllowed(request.Method, AllowedMethods);
         }
 
         var unexpectedQuery = TokenRequestQueryParser.FieldsIn(request.Query);
