@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -18,14 +17,14 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
     public const string Audience = "api://videosdk-token-tests";
     private const string TenantPath = "tenant-under-test";
 
-    private readonly X509Certificate2 _tlsCertificate;
+    private readonly TestCertificate _tlsCertificate;
     private readonly LoopbackServer _server;
     private readonly object _gate = new();
     private List<SecurityKey> _published;
     private int _discoveryFetches;
     private int _keySetFetches;
 
-    private OpenIdProviderStandIn(X509Certificate2 tlsCertificate, LoopbackServer server, SecurityKey rsa, SecurityKey ec)
+    private OpenIdProviderStandIn(TestCertificate tlsCertificate, LoopbackServer server, SecurityKey rsa, SecurityKey ec)
     {
         _tlsCertificate = tlsCertificate;
         _server = server;
@@ -50,23 +49,15 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
 
     public static async Task<OpenIdProviderStandIn> StartAsync()
     {
-        var certificate = CreateTlsCertificate();
+        var certificate = TestCertificate.CreateForLoopback();
         OpenIdProviderStandIn? provider = null;
-        var server = await LoopbackServer.StartAsync(certificate, context => provider!.HandleAsync(context));
+        var server = await LoopbackServer.StartAsync(certificate.Certificate, context => provider!.HandleAsync(context));
         provider = new OpenIdProviderStandIn(certificate, server, NewRsaKey(), NewEcKey());
         return provider;
     }
 
     /// <summary>Trusts this provider's TLS certificate and nothing else: give it to the app's named HttpClient.</summary>
-    public HttpMessageHandler CreateTrustingHandler() => new SocketsHttpHandler
-    {
-        SslOptions =
-        {
-            RemoteCertificateValidationCallback = (_, presented, _, errors) =>
-                presented is not null && presented.GetCertHashString() == _tlsCertificate.GetCertHashString()
-                && (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) == 0,
-        },
-    };
+    public HttpMessageHandler CreateTrustingHandler() => _tlsCertificate.CreateTrustingHandler();
 
     /// <summary>Key rollover: a new RSA key replaces the old one in the key set; returns the new key.</summary>
     public SecurityKey RotateRsaKey()
@@ -194,17 +185,6 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
         },
         _ => throw new NotSupportedException(key.GetType().Name),
     };
-
-    private static X509Certificate2 CreateTlsCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=OpenID provider stand-in", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -4,13 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TokenFunction.Tests.TestInfrastructure;
 
@@ -31,14 +25,12 @@ public sealed record StandInReply(HttpStatusCode Status, string? Body = null, Ti
 /// </summary>
 public sealed class VideoSdkApiStandIn : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer? _server;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, JsonObject> _rooms = new(StringComparer.Ordinal);
     private int _disposed;
 
-    private VideoSdkApiStandIn(WebApplication app) => _app = app;
-
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => (_server ?? throw new InvalidOperationException("Not started.")).BaseAddress;
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
@@ -47,14 +39,8 @@ public sealed class VideoSdkApiStandIn : IAsyncDisposable
 
     public static async Task<VideoSdkApiStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var standIn = new VideoSdkApiStandIn(app);
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        standIn.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var standIn = new VideoSdkApiStandIn();
+        standIn._server = await LoopbackServer.StartAsync(tlsCertificate: null, standIn.HandleAsync).ConfigureAwait(false);
         return standIn;
     }
 
@@ -152,8 +138,9 @@ public sealed class VideoSdkApiStandIn : IAsyncDisposable
             return;
         }
 
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(grace.Token).ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
