@@ -74,10 +74,9 @@ public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationP
         }
 
         // Checked before VideoSDK is called: a bad id costs no upstream request and cannot shape its URL.
-        if (!Identifiers.RoomId.IsValid(roomId))
+        if (Identifiers.RoomId.Check(TokenRequestFields.RoomId, roomId) is { } invalid)
         {
-            return await ApiResponses.ProblemAsync(request, ApiProblem.ForField(ErrorCodes.RoomIdInvalid, TokenRequestFields.RoomId,
-                $"roomId {Describe.Value(roomId)} is invalid: {Identifiers.RoomId.Description}."));
+            return await ApiResponses.ProblemAsync(request, ApiProblem.ForFields([invalid]));
         }
 
         var room = await rooms.ValidateAsync(roomId, cancellationToken);

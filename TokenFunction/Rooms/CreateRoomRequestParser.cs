@@ -31,10 +31,9 @@ public static class CreateRoomRequestParser
     private static string? ReadCustomRoomId(JsonProperty property, List<FieldError> errors)
     {
         var value = ReadString(property, errors);
-        if (value is not null && !Identifiers.RoomId.IsValid(value))
+        if (Identifiers.RoomId.Check(property.Name, value) is { } invalid)
         {
-            errors.Add(Error(ErrorCodes.RoomIdInvalid, property.Name,
-                $"{property.Name} {Describe.Value(value)} is invalid: {Identifiers.RoomId.Description}."));
+            errors.Add(invalid);
             return null;
         }
 

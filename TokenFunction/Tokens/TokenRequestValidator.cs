@@ -25,8 +25,11 @@ public sealed class TokenRequestValidator
                 .Select(e => new FieldError(TokenRequestFields.Permissions, e.Error.Code, e.Detail)));
         }
 
-        CheckIdentifier(errors, TokenRequestFields.RoomId, request.RoomId, Identifiers.RoomId, ErrorCodes.RoomIdInvalid);
-        CheckIdentifier(errors, TokenRequestFields.ParticipantId, request.ParticipantId, Identifiers.ParticipantId, ErrorCodes.ParticipantIdInvalid);
+        errors.AddRange(new[]
+        {
+            Identifiers.RoomId.Check(TokenRequestFields.RoomId, request.RoomId),
+            Identifiers.ParticipantId.Check(TokenRequestFields.ParticipantId, request.ParticipantId),
+        }.OfType<FieldError>());
 
         if (request.TtlSeconds is { } ttl && (ttl < TokenPolicyOptions.MinTtlSeconds || ttl > _maxTtlSeconds))
         {
@@ -35,13 +38,5 @@ public sealed class TokenRequestValidator
         }
 
         return errors;
-    }
-
-    private static void CheckIdentifier(List<FieldError> errors, string field, string? value, IdentifierRule rule, ErrorCode error)
-    {
-        if (value is not null && !rule.IsValid(value))
-        {
-            errors.Add(new FieldError(field, error.Code, $"{field} {Describe.Value(value)} is invalid: {rule.Description}."));
-        }
     }
 }
