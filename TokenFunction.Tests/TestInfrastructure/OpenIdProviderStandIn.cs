@@ -56,6 +56,9 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
         return provider;
     }
 
+    /// <summary>The provider's TLS certificate, for a worker process to trust (TrustedCertificates).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 TlsCertificate => _tlsCertificate.Certificate;
+
     /// <summary>Trusts this provider's TLS certificate and nothing else: give it to the app's named HttpClient.</summary>
     public HttpMessageHandler CreateTrustingHandler() => _tlsCertificate.CreateTrustingHandler();
 

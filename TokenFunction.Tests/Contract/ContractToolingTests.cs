@@ -1,0 +1,83 @@
+using System.Text.Json;
+using TokenFunction.Tests.Infra;
+
+namespace TokenFunction.Tests.Contract;
+
+/// <summary>openapi.yaml through the linters and generators a user would point at it.</summary>
+public sealed class ContractToolingTests
+{
+    [Fact]
+    public async Task Redocly_recommended_ruleset_finds_no_error_and_no_warning()
+    {
+        var run = await ContractTooling.NpmAsync("lint", arguments: ["--format=json"]);
+
+        using var report = JsonDocument.Parse(run.Output[run.Output.IndexOf('{', StringComparison.Ordinal)..]);
+        var totals = report.RootElement.GetProperty("totals");
+        Assert.True(totals.GetProperty("errors").GetInt32() == 0 && totals.GetProperty("warnings").GetInt32() == 0,
+            "redocly lint: " + report.RootElement.GetProperty("problems"));
+        Assert.Equal(0, run.ExitCode);
+    }
+
+    [Fact]
+    public async Task Every_schema_compiles_as_strict_JSON_Schema_2020_12()
+    {
+        var run = await ContractTooling.NpmAsync("check-schemas");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("#/components/schemas/Problem", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_strict_compile_refuses_the_1_0_0_contract_that_a_YAML_slip_broke()
+    {
+        var run = await ContractTooling.NpmAsync("check-schemas", arguments: [Path.Combine(ContractVersions.Folder, "1.0.0.yaml")]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("strict mode: unknown keyword", run.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>The Kiota client the tests compile is the one Kiota 1.38.0 (the tool manifest's) makes from today's contract.</summary>
+    [Fact]
+    public async Task The_committed_Kiota_client_is_what_Kiota_generates_from_the_contract()
+    {
+        var committed = Path.Combine(InfraWorkspace.RepositoryRoot, "TokenFunction.Tests", "Contract", "KiotaClient");
+        var fresh = Path.Combine(Path.GetTempPath(), "kiota-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var run = await ContractTooling.RunAsync("dotnet",
+                ["kiota", "generate", .. KiotaArguments(fresh)], InfraWorkspace.RepositoryRoot);
+            Assert.True(run.ExitCode == 0, run.ToString());
+
+            var expected = SourceFiles(committed);
+            var actual = SourceFiles(fresh);
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            var differing = expected.Where(file => file.Value != actual[file.Key]).Select(file => file.Key);
+            Assert.True(!differing.Any(), "regenerate the Kiota client (docs/clients.md): these differ: " + string.Join(", ", differing));
+            Assert.Equal(LockHash(committed), LockHash(fresh));
+        }
+        finally
+        {
+            if (Directory.Exists(fresh))
+            {
+                Directory.Delete(fresh, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The arguments of docs/clients.md's Kiota command, with <paramref name="output"/> as the output folder.</summary>
+    public static string[] KiotaArguments(string output) =>
+    [
+        "-l", "CSharp", "-d", "openapi/openapi.yaml", "-o", output,
+        "-n", "TokenFunction.Tests.Contract.KiotaClient", "-c", "TokenFunctionClient", "--exclude-backward-compatible", "--clean-output",
+    ];
+
+    private static Dictionary<string, string> SourceFiles(string folder) =>
+        Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .ToDictionary(path => Path.GetRelativePath(folder, path), File.ReadAllText);
+
+    private static string LockHash(string folder)
+    {
+        using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "kiota-lock.json")));
+        return lockFile.RootElement.GetProperty("descriptionHash").GetString()!;
+    }
+}
