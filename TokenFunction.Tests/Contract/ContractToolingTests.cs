@@ -64,6 +64,29 @@ public sealed class ContractToolingTests
         }
     }
 
+    /// <summary>docs/clients.md: a Kiota client whose base URL was not set fails before a request leaves the process.</summary>
+    [Fact]
+    public async Task A_Kiota_client_left_on_the_contract_server_fails_at_once()
+    {
+        var sent = 0;
+        using var http = new HttpClient(new CountingHandler(() => sent++));
+        var client = new KiotaClient.TokenFunctionClient(
+            new Microsoft.Kiota.Http.HttpClientLibrary.HttpClientRequestAdapter(new Microsoft.Kiota.Abstractions.Authentication.AnonymousAuthenticationProvider(), httpClient: http));
+
+        await Assert.ThrowsAnyAsync<UriFormatException>(() => client.Health.GetAsync());
+
+        Assert.Equal(0, sent);
+    }
+
+    private sealed class CountingHandler(Action onSend) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            onSend();
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        }
+    }
+
     /// <summary>The arguments of docs/clients.md's Kiota command, with <paramref name="output"/> as the output folder.</summary>
     public static string[] KiotaArguments(string output) =>
     [
