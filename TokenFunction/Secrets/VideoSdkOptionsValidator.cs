@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using TokenFunction.Callers;
 using static TokenFunction.Secrets.KeyVaultOptionsValidator;
+using TokenFunction.Platform;
 
 namespace TokenFunction.Secrets;
 
