@@ -11,12 +11,16 @@ namespace TokenFunction;
 /// <summary>The one composition of the app's services, used by <see cref="Program"/> and by every test that builds the app.</summary>
 public static class TokenFunctionServiceCollectionExtensions
 {
+    /// <summary>
+    /// Every feature, validated at start-up. The two modes are decided here, once, from <paramref name="configuration"/>:
+    /// Key Vault or configured credentials, signed-in or anonymous callers; the features receive them.
+    /// </summary>
     public static IServiceCollection AddTokenFunction(this IServiceCollection services, IConfiguration configuration)
     {
         services
-            .AddSigningCredentials(configuration)
+            .AddSigningCredentials(CredentialsMode.From(configuration))
             .AddTokenIssuing()
-            .AddCallers(configuration)
+            .AddCallers(CallerAuthMode.From(configuration))
             .AddRooms();
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
         return services;
