@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.OpenApi;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Tests.Contract;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using TokenFunction.Http;
+using TokenFunction.Problems;
 using TokenFunction.Secrets;
 
 namespace TokenFunction.Functions;
@@ -23,6 +24,6 @@ public sealed class HealthFunction(ISigningCredentialsProvider credentials)
         var health = credentials.GetHealth();
         var body = new HealthResponse(health.Ready ? "healthy" : "unhealthy", health.Source, health.LoadedAt?.UtcDateTime, health.Reason);
         return ApiResponses.JsonAsync(request, health.Ready ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
-            body, ApiJsonContext.Default.HealthResponse);
+            body, ResponseJsonContext.Default.HealthResponse);
     }
 }
