@@ -56,6 +56,11 @@ internal static class ContractScenarios
         ["POST /token 415"] = () => Token(FakeHttpRequestData.Json("{}", contentType: "text/plain")),
         ["POST /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Json("{}"))),
         ["POST /token 503"] = () => Token(FakeHttpRequestData.Json("{}"), WithoutCredentials),
+        ["POST /token 500"] = () => Token(FakeHttpRequestData.Json("{}"), Failing),
+        ["GET /token 500"] = () => Token(FakeHttpRequestData.Create("GET"), Failing),
+        ["GET /health 500"] = () => Health(Failing),
+        ["POST /rooms 500"] = () => Rooms(bed => bed.CreateAsync(), configure: Failing),
+        ["GET /rooms/{roomId} 500"] = () => Rooms(bed => bed.ValidateAsync(Room), configure: Failing),
         ["GET /health 200"] = () => Health(),
         ["GET /health 405"] = () => Health(method: "POST"),
         ["GET /health 503"] = () => Health(WithoutCredentials),
@@ -121,6 +126,7 @@ internal static class ContractScenarios
         ["upstream_credentials_rejected"] = ByResponse["POST /rooms 502"],
         ["upstream_error"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.InternalServerError)),
         ["upstream_timeout"] = ByResponse["POST /rooms 504"],
+        ["internal_error"] = ByResponse["POST /token 500"],
     };
 
     private static void WithoutCredentials(IServiceCollection services)
@@ -129,6 +135,15 @@ internal static class ContractScenarios
         provider.Setup(p => p.GetAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync(CredentialsLookup.Unavailable("Key Vault is unreachable.", TimeSpan.FromSeconds(5)));
         provider.Setup(p => p.GetHealth()).Returns(new CredentialsHealth(false, "keyVault", null, "Key Vault is unreachable."));
+        services.AddSingleton(provider.Object);
+    }
+
+    /// <summary>Every credentials lookup throws: the unexpected failure the catch-all middleware answers.</summary>
+    private static void Failing(IServiceCollection services)
+    {
+        var provider = new Mock<ISigningCredentialsProvider>();
+        provider.Setup(p => p.GetAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("broken on purpose"));
+        provider.Setup(p => p.GetHealth()).Throws(new InvalidOperationException("broken on purpose"));
         services.AddSingleton(provider.Object);
     }
 
@@ -143,7 +158,7 @@ internal static class ContractScenarios
     }
 
     private static async Task<ReadResponse> Token(TestApp app, HttpRequestData request) =>
-        ReadResponse.From(await app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        ReadResponse.From(await app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     /// <summary>In bearer mode, against the loopback OpenID provider stand-in.</summary>
     private static async Task<ReadResponse> AsCaller(
@@ -165,7 +180,7 @@ internal static class ContractScenarios
     private static async Task<ReadResponse> Health(Action<IServiceCollection>? configure = null, string method = "GET")
     {
         using var app = new TestApp(configure: configure);
-        return ReadResponse.From(await app.Function<HealthFunction>().RunAsync(FakeHttpRequestData.Create(method, "/api/health")));
+        return ReadResponse.From(await app.CallHealthAsync(method));
     }
 
     private static async Task<ReadResponse> Rooms(

@@ -45,8 +45,7 @@ internal static class ContractTooling
         // No telemetry or update checks from a test run: the tools would try the network.
         start.Environment["REDOCLY_TELEMETRY"] = "off";
         start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        start.Environment["KIOTA_UPDATE_DISABLED"] = "true";
-        start.Environment["KIOTA_TUTORIAL_ENABLED"] = "false";
+        start.Environment["KIOTA_UPDATE__DISABLED"] = "true";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

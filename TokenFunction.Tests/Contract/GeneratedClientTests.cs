@@ -24,7 +24,12 @@ public sealed class GeneratedClientTests(ContractWorkers workers)
 {
     private static readonly PublishedContract Contract = PublishedContract.Load();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly string[] DocumentedKeys = Contract.Responses.Select(r => r.Key).Order(StringComparer.Ordinal).ToArray();
+
+    // All but 500 internal_error: the worker's answer to a failure of its own, which a correct worker offers no
+    // way to provoke from outside; OpenApiContractTests produces it in process, with a failing dependency.
+    private static readonly string[] DocumentedKeys = Contract.Responses
+        .Where(r => r.Status != HttpStatusCode.InternalServerError)
+        .Select(r => r.Key).Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
     public async Task The_TypeScript_client_reads_every_documented_answer_of_the_real_worker()

@@ -10,9 +10,11 @@ namespace TokenFunction.Functions;
 /// <summary><c>GET /api/health</c> (anonymous): 200 when tokens can be signed, 503 with the reason otherwise.</summary>
 public sealed class HealthFunction(ISigningCredentialsProvider credentials)
 {
+    public const string Name = "Health";
+
     // No method list on the trigger, as on the other endpoints: other methods get a 405 problem with Allow
     // instead of the platform's bare 404.
-    [Function("Health")]
+    [Function(Name)]
     public Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, Route = "health")] HttpRequestData request)
     {

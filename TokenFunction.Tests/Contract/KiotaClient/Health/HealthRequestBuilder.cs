@@ -40,6 +40,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Health
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 405 status code</exception>
+        /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Health">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -54,6 +55,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Health
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "405", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::TokenFunction.Tests.Contract.KiotaClient.Models.Health.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::TokenFunction.Tests.Contract.KiotaClient.Models.Health>(requestInfo, global::TokenFunction.Tests.Contract.KiotaClient.Models.Health.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

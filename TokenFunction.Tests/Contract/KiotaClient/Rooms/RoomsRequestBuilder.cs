@@ -60,6 +60,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Rooms
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 502 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 503 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 504 status code</exception>
@@ -83,6 +84,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Rooms
                 { "413", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "502", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "504", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },

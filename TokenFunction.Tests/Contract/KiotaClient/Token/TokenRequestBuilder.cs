@@ -44,6 +44,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 405 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -62,6 +63,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
                 { "403", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "405", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::TokenFunction.Tests.Contract.KiotaClient.Models.TokenResponse>(requestInfo, global::TokenFunction.Tests.Contract.KiotaClient.Models.TokenResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -80,6 +82,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -101,6 +104,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
                 { "413", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::TokenFunction.Tests.Contract.KiotaClient.Models.TokenResponse>(requestInfo, global::TokenFunction.Tests.Contract.KiotaClient.Models.TokenResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -44,6 +44,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Rooms.Item
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 405 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 502 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 503 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 504 status code</exception>
@@ -64,6 +65,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Rooms.Item
                 { "404", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "405", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "502", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "504", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
