@@ -15,6 +15,9 @@ internal sealed record ToolRun(int ExitCode, string Output, string Errors)
 /// </summary>
 internal static class ContractTooling
 {
+    /// <summary>The test category of the tests that need Node and Kiota: their own lane in .ci/run.</summary>
+    public const string Lane = "ContractClients";
+
     public static string NodeProject { get; } = Path.Combine(InfraWorkspace.RepositoryRoot, "TokenFunction.Tests", "Contract", "clients");
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);

@@ -4,6 +4,7 @@ using TokenFunction.Tests.Infra;
 namespace TokenFunction.Tests.Contract;
 
 /// <summary>openapi.yaml through the linters and generators a user would point at it.</summary>
+[Trait("Category", ContractTooling.Lane)]
 public sealed class ContractToolingTests
 {
     [Fact]
@@ -27,13 +28,31 @@ public sealed class ContractToolingTests
         Assert.Contains("#/components/schemas/Problem", run.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The slip of 1.0.0: an unquoted description with a comma in a YAML flow mapping cuts the text, and the
+    /// rest becomes a schema keyword. Both checks must refuse it.
+    /// </summary>
     [Fact]
-    public async Task The_strict_compile_refuses_the_1_0_0_contract_that_a_YAML_slip_broke()
+    public async Task An_unquoted_description_that_YAML_cuts_is_refused_by_the_strict_compile_and_by_Redocly()
     {
-        var run = await ContractTooling.NpmAsync("check-schemas", arguments: [Path.Combine(ContractVersions.Folder, "1.0.0.yaml")]);
+        const string Quoted = "description: 'For developers: may name what was wrong, never echoes secrets or tokens.' }";
+        var contract = File.ReadAllText(ContractVersions.ContractPath);
+        Assert.Contains(Quoted, contract, StringComparison.Ordinal);
+        var slipped = Path.Combine(Path.GetTempPath(), $"openapi-slip-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(slipped, contract.Replace(Quoted, "description: For developers; may name what was wrong, never echoes secrets or tokens. }", StringComparison.Ordinal));
+        try
+        {
+            var compile = await ContractTooling.NpmAsync("check-schemas", arguments: [slipped]);
+            var lint = await ContractTooling.RunAsync("npx", ["--no-install", "redocly", "lint", "--config", "redocly.yaml", slipped, "--format=summary"], ContractTooling.NodeProject);
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("strict mode: unknown keyword", run.Errors, StringComparison.Ordinal);
+            Assert.NotEqual(0, compile.ExitCode);
+            Assert.Contains("unknown keyword: \"never echoes secrets or tokens.\"", compile.Errors, StringComparison.Ordinal);
+            Assert.NotEqual(0, lint.ExitCode);
+        }
+        finally
+        {
+            File.Delete(slipped);
+        }
     }
 
     /// <summary>The Kiota client the tests compile is the one Kiota 1.38.0 (the tool manifest's) makes from today's contract.</summary>

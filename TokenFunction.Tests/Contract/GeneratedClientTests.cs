@@ -19,6 +19,7 @@ internal sealed record RecordedAnswer(string Key, string Method, string Path, in
 /// documented answer is asked for; each is read into the type the client declares for it, and its body is
 /// validated against the contract's schema for its status (ajv, JSON Schema 2020-12).
 /// </summary>
+[Trait("Category", ContractTooling.Lane)]
 [Collection(ContractWorkers.Collection)]
 public sealed class GeneratedClientTests(ContractWorkers workers)
 {

@@ -141,6 +141,17 @@ public sealed class OpenApiContractTests
         Assert.Empty(undocumented);
     }
 
+    [Theory]
+    [InlineData("/token", ContractScenarios.TokenRequestExample)]
+    [InlineData("/rooms", ContractScenarios.CreateRoomRequestExample)]
+    public void The_request_examples_are_the_requests_behind_the_answer_examples(string path, string sent)
+    {
+        var post = Contract.Operations.Single(op => op.Path == path && op.Method == "POST").Operation;
+        var example = Assert.Single(post.RequestBody!.Content!["application/json"].Examples!).Value.Value!;
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(sent), example), $"{path}: the request example is not {sent}");
+    }
+
     public static TheoryData<string> ExampleNames => new(ContractScenarios.ByExample.Keys.Order(StringComparer.Ordinal));
 
     [Fact]
