@@ -43,6 +43,8 @@ public sealed class EmptyVaultContractWorker : VaultModeWorker
 /// <summary>Bearer mode against the OpenID provider stand-in; holders of the <c>host</c> role may create rooms.</summary>
 public sealed class BearerContractWorker : FunctionsHostFixture
 {
+    private string? _trustFile;
+
     public OpenIdProviderStandIn Provider { get; private set; } = null!;
 
     protected override async Task<FunctionsHostOptions> CreateOptionsAsync()
@@ -52,10 +54,19 @@ public sealed class BearerContractWorker : FunctionsHostFixture
             .WithSetting("CallerAuth__Authority", Provider.Authority)
             .WithSetting("CallerAuth__Audiences__0", OpenIdProviderStandIn.Audience)
             .WithSetting("Rooms__CreatorRoles__0", RoomsTestBed.CreatorRole);
-        return options.TrustCertificate(Provider.TlsCertificate);
+        options.TrustCertificate(Provider.TlsCertificate);
+        _trustFile = options.AppSettings["SSL_CERT_FILE"];
+        return options;
     }
 
-    protected override async Task DisposeDependenciesAsync() => await Provider.DisposeAsync();
+    protected override async Task DisposeDependenciesAsync()
+    {
+        await Provider.DisposeAsync();
+        if (_trustFile is not null)
+        {
+            File.Delete(_trustFile);
+        }
+    }
 }
 
 /// <summary>
