@@ -10,12 +10,19 @@
 //                    keys stay published so tokens already issued still verify)
 //   issuerPaths      one provider per path (e.g. "/realms/tests"), all on one port and one key set
 //   resources        resource indicator (the token's audience) -> JWS algorithm its tokens are signed with
-//   clients          [{clientId, clientSecret, claims, subject}]: claims are added to every access token the
-//                    client gets; subject, when present (even null), replaces the token's `sub`
+//   clients          [{clientId, clientSecret, claims, overrides, omit, lifetime}] (all but the first two
+//                    optional): `claims` are added to every access token the client gets (extraTokenClaims);
+//                    `overrides` replace registered claims such as `sub` (null and numbers too), `omit` removes
+//                    claims, `lifetime` {notBefore, expires} sets nbf/exp in seconds from now (JWT customizer)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import https from 'node:https';
 import Provider, { errors } from 'oidc-provider';
+
+if (Number(process.versions.node.split('.')[0]) < 20) {
+  process.stderr.write(`Node.js 20 or later is needed for the OpenID provider of the tests; this is ${process.version}.\n`);
+  process.exit(1);
+}
 
 const settings = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
@@ -70,16 +77,23 @@ function configuration() {
     },
     // Roles and other claims as the client's profile shapes them (nested objects, namespaced names...).
     extraTokenClaims(_ctx, token) {
-      return clientsById.get(token.clientId)?.claims;
+      return clientsById.get(token.clientId)?.claims ?? undefined;
     },
     formats: {
       customizers: {
-        // extraTokenClaims cannot replace `sub` (the client id under client credentials); this can, to
-        // shape odd subjects (null, a number, an id the app must refuse).
+        // extraTokenClaims cannot replace `sub` (the client id under client credentials) or the times;
+        // this can, to shape odd subjects (null, a number, none) and tokens outside their lifetime.
         jwt(_ctx, token, jwt) {
           const client = clientsById.get(token.clientId);
-          if (client && Object.hasOwn(client, 'subject')) {
-            jwt.payload.sub = client.subject;
+          Object.assign(jwt.payload, client?.overrides);
+          for (const name of client?.omit ?? []) {
+            delete jwt.payload[name];
+          }
+          if (client?.lifetime) {
+            const now = Math.floor(Date.now() / 1000);
+            jwt.payload.nbf = now + client.lifetime.notBefore;
+            jwt.payload.exp = now + client.lifetime.expires;
+            jwt.payload.iat = Math.min(jwt.payload.iat, jwt.payload.nbf);
           }
         },
       },
@@ -109,7 +123,8 @@ const server = https.createServer(
 server.listen(settings.port, '127.0.0.1', () => {
   mounted = settings.issuerPaths.map((path) => {
     const provider = new Provider(origin() + path, configuration());
-    provider.proxy = false;
+    // Its own failures reach the fixture's error message through stderr.
+    provider.on('server_error', (_ctx, error) => process.stderr.write(`server_error: ${error.stack}\n`));
     return { path, handle: provider.callback() };
   });
   process.stdout.write(`${JSON.stringify({ port: server.address().port, kids: keys.map((k) => k.kid) })}\n`);

@@ -12,7 +12,7 @@ namespace TokenFunction.Tests.TestInfrastructure;
 /// A loopback OpenID Connect provider: an https discovery document and key set (RSA and EC keys generated
 /// here), issuing caller tokens. It can rotate its keys, go down and come back, and counts its fetches.
 /// </summary>
-public sealed class OpenIdProviderStandIn : IAsyncDisposable
+public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposable
 {
     public const string Audience = "api://videosdk-token-tests";
     private const string TenantPath = "tenant-under-test";
@@ -36,6 +36,8 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
     /// <summary>The issuer URL, as CallerAuth:Authority is set to it.</summary>
     public string Authority => new Uri(_server.BaseAddress, TenantPath).ToString();
 
+    public IReadOnlyList<string> Audiences { get; } = [Audience];
+
     public SecurityKey RsaKey { get; private set; }
 
     public SecurityKey EcKey { get; }
@@ -56,7 +58,6 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
         return provider;
     }
 
-    /// <summary>Trusts this provider's TLS certificate and nothing else: give it to the app's named HttpClient.</summary>
     public HttpMessageHandler CreateTrustingHandler() => _tlsCertificate.CreateTrustingHandler();
 
     /// <summary>Key rollover: a new RSA key replaces the old one in the key set; returns the new key.</summary>
