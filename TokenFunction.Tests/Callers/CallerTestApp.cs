@@ -67,4 +67,20 @@ public sealed class CallerTestApp : IDisposable
     public void AssertNoTokenIssued() => Assert.DoesNotContain(_app.Logs, log => log.Id.Id == 2001);
 
     public void Dispose() => _app.Dispose();
+
+    /// <summary>Sends again every 100 ms until <paramref name="done"/> holds or <paramref name="timeout"/> passes; returns the last answer.</summary>
+    public static async Task<ReadResponse> PollUntilAsync(Func<Task<ReadResponse>> send, Func<ReadResponse, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var response = await send();
+            if (done(response) || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public sealed class RealProviderKeyRolloverTests(OpenIdProviderFixture provider)
         await provider.RestartWithNewKeysAsync();
         var rs256 = await provider.GetTokenAsync(ProviderClients.Alice, ProviderResources.Rs256);
         var first = await app.PostAsync(rs256);
-        var retried = await BearerAuthenticationTests.PollUntilAsync(() => app.PostAsync(rs256), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
+        var retried = await CallerTestApp.PollUntilAsync(() => app.PostAsync(rs256), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
 
         Assert.DoesNotContain(new JsonWebToken(rs256).Kid, oldKeys);
         // Microsoft.IdentityModel refreshes in the background: the request that reveals the new kid is refused.

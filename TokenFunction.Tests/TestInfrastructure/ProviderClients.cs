@@ -56,10 +56,17 @@ public static class ProviderClients
     /// <summary>No roles: a plain signed-in caller.</summary>
     public static readonly ProviderClient Alice = new("alice-123");
 
+    public static readonly ProviderClient Bob = new("bob-456");
+
     /// <summary>Entra ID style: a top-level array of app roles.</summary>
     public static readonly ProviderClient Moderator = new("mod-7", Claims: new { roles = new[] { "moderator", "unmapped" } });
 
-    public static readonly ProviderClient Host = new("host-1", Claims: new { roles = new[] { "host" } });
+    public static readonly ProviderClient Host = new("host-1", Claims: new { roles = new[] { "viewer", "host" } });
+
+    public static readonly ProviderClient Viewer = new("viewer-1", Claims: new { roles = new[] { "viewer" } });
+
+    /// <summary>Role names are case-sensitive: <c>HOST</c> is not <c>host</c>.</summary>
+    public static readonly ProviderClient UpperCaseHost = new("host-upper", Claims: new { roles = new[] { "HOST" } });
 
     /// <summary>One role as a plain string rather than an array.</summary>
     public static readonly ProviderClient SingleRoleString = new("mod-8", Claims: new { roles = "moderator" });
@@ -111,7 +118,7 @@ public static class ProviderClients
 
     public static readonly IReadOnlyList<ProviderClient> All =
     [
-        Alice, Moderator, Host, SingleRoleString, SpaceSeparatedRoles, Keycloak, Auth0, DottedNameAndNested,
+        Alice, Bob, Moderator, Host, Viewer, UpperCaseHost, SingleRoleString, SpaceSeparatedRoles, Keycloak, Auth0, DottedNameAndNested,
         NestedParticipantId, NullSubject, NumericSubject, UnusableSubject, NoSubject, Expired, NotYetValid,
     ];
 }
