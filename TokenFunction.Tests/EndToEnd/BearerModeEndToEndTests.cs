@@ -51,19 +51,19 @@ public sealed class BearerModeEndToEndTests(BearerModeWorker worker) : IClassFix
     }
 
     [Fact]
-    public async Task Allow_mod_is_forbidden_without_the_role_and_granted_with_it()
+    public async Task Allow_mod_is_forbidden_without_the_role_and_granted_with_a_Keycloak_realm_role()
     {
         const string asking = """{"permissions":["allow_join","allow_mod"]}""";
 
         var plain = await worker.PostTokenAsync(await worker.Provider.GetTokenAsync(ProviderClients.Alice), asking);
-        var moderator = await worker.PostTokenAsync(await worker.Provider.GetTokenAsync(ProviderClients.Moderator, ProviderResources.Ps256), asking);
+        var moderator = await worker.PostTokenAsync(await worker.Provider.GetTokenAsync(ProviderClients.Keycloak, ProviderResources.Ps256), asking);
 
         var problem = plain.AssertProblem(HttpStatusCode.Forbidden, "permission_not_allowed");
         Assert.Contains("'allow_mod'", problem.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, moderator.Status);
         var (_, claims) = IndependentTokenVerifier.Verify(moderator.Json.GetProperty("token").GetString()!, worker.ApiSecret);
         Assert.Equal(["allow_join", "allow_mod"], claims.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
-        Assert.Equal(ProviderClients.Moderator.Id, claims.GetProperty("participantId").GetString());
+        Assert.Equal(ProviderClients.Keycloak.Id, claims.GetProperty("participantId").GetString());
     }
 
     [Fact]

@@ -37,6 +37,8 @@ public sealed class BearerModeWorker : FunctionsHostFixture
         _provider = await OpenIdProviderFixture.StartAsync();
         _options
             .WithSetting("CallerAuth__Authority", _provider.Authority)
+            // Keycloak's realm roles, nested: the path setting as an app setting (environment variable).
+            .WithSetting("CallerAuth__RolesClaim", "realm_access.roles")
             .WithSetting("CallerAuth__Roles__moderator__Permissions__0", "allow_join")
             .WithSetting("CallerAuth__Roles__moderator__Permissions__1", "allow_mod")
             .TrustCertificate(_provider.Certificate.Certificate);
