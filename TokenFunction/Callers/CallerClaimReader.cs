@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using TokenFunction.Tokens;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Callers;
 
