@@ -29,7 +29,7 @@ public sealed class ProviderClaimShapeTests(OpenIdProviderFixture provider) : IC
     public async Task A_role_where_the_providers_put_it_grants_its_permissions(string clientId, string rolesClaim, string role)
     {
         using var app = AppReadingRolesFrom(rolesClaim, role);
-        var token = await provider.GetTokenAsync(Client(clientId));
+        var token = await provider.GetTokenAsync(ProviderClients.ById(clientId));
 
         var response = await app.PostAsync(token, AskingForAllowMod);
 
@@ -80,7 +80,7 @@ public sealed class ProviderClaimShapeTests(OpenIdProviderFixture provider) : IC
     public async Task The_participant_id_can_come_from_another_or_a_nested_claim(string participantIdClaim, string clientId, string expected)
     {
         using var app = new CallerTestApp(provider, new Dictionary<string, string?> { ["CallerAuth:ParticipantIdClaim"] = participantIdClaim });
-        var token = await provider.GetTokenAsync(Client(clientId));
+        var token = await provider.GetTokenAsync(ProviderClients.ById(clientId));
 
         var response = await app.PostAsync(token, $$"""{"participantId":"{{expected}}"}""");
 
@@ -96,6 +96,4 @@ public sealed class ProviderClaimShapeTests(OpenIdProviderFixture provider) : IC
         [$"CallerAuth:Roles:{role}:Permissions:0"] = "allow_join",
         [$"CallerAuth:Roles:{role}:Permissions:1"] = "allow_mod",
     });
-
-    private static ProviderClient Client(string id) => ProviderClients.All.Single(c => c.Id == id);
 }

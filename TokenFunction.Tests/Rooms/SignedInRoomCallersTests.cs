@@ -33,7 +33,7 @@ public sealed class SignedInRoomCallersTests(OpenIdProviderFixture provider) : I
     {
         await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
 
-        var refused = await bed.CreateAsync("""{"customRoomId":"by-guest"}""", await provider.GetTokenAsync(ProviderClients.All.Single(c => c.Id == clientId)));
+        var refused = await bed.CreateAsync("""{"customRoomId":"by-guest"}""", await provider.GetTokenAsync(ProviderClients.ById(clientId)));
 
         var problem = refused.AssertProblem(HttpStatusCode.Forbidden, "room_create_not_allowed");
         Assert.Contains($"caller '{clientId}'", problem.GetProperty("detail").GetString());

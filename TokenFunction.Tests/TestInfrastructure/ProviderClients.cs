@@ -121,4 +121,6 @@ public static class ProviderClients
         Alice, Bob, Moderator, Host, Viewer, UpperCaseHost, SingleRoleString, SpaceSeparatedRoles, Keycloak, Auth0, DottedNameAndNested,
         NestedParticipantId, NullSubject, NumericSubject, UnusableSubject, NoSubject, Expired, NotYetValid,
     ];
+
+    public static ProviderClient ById(string id) => All.Single(c => c.Id == id);
 }
