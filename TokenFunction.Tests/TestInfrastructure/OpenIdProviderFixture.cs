@@ -223,7 +223,12 @@ public sealed class OpenIdProviderFixture : ITestOpenIdProvider, IAsyncLifetime,
         StopProcess();
         _client?.Dispose();
         _certificate.Dispose();
-        _workDirectory.Delete(recursive: true);
+        _workDirectory.Refresh();
+        if (_workDirectory.Exists)
+        {
+            _workDirectory.Delete(recursive: true);
+        }
+
         return Task.CompletedTask;
     }
 
