@@ -26,14 +26,21 @@ public static class BicepCli
 
     // The bicepparam file reads these; a developer's or CI's own values must not leak into the checks.
     private static readonly string[] ParameterEnvironment =
-        ["AZURE_ENV_NAME", "AZURE_PRINCIPAL_ID", "NETWORK_ISOLATION", "VIDEOSDK_API_KEY", "VIDEOSDK_API_SECRET"];
+    [
+        "AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_PRINCIPAL_ID", "AZURE_PRINCIPAL_TYPE", "AZURE_KEY_VAULT_NAME", "NETWORK_ISOLATION",
+        "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS",
+    ];
 
     private static readonly Lazy<string> Executable = new(LocateExecutable);
 
     // Each run is seconds of CPU; more runs than cores at once only adds switching and memory pressure.
     private static readonly SemaphoreSlim Cores = new(Environment.ProcessorCount);
 
-    public static async Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>A run with exactly the given parameter environment (what azd would export), nothing inherited.</summary>
+    public static async Task<BicepRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Executable.Value)
         {
@@ -49,6 +56,10 @@ public static class BicepCli
         foreach (var name in ParameterEnvironment)
         {
             start.Environment.Remove(name);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
         // A run lasts seconds: profile-guided re-jitting costs more CPU than it saves (about 10 % measured).
         start.Environment["DOTNET_TieredPGO"] = "0";
