@@ -4,6 +4,7 @@
 # anonymous callers, asks for one token and checks it; with caller authentication, checks that a request
 # without a token gets the 401 challenge. Exits non-zero with the next step when a check fails.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 endpoint=${TOKEN_ENDPOINT_URL:?TOKEN_ENDPOINT_URL is not set: run this hook through azd, after provisioning}

@@ -3,6 +3,7 @@
 # VIDEOSDK_API_KEY / VIDEOSDK_API_SECRET from the process environment) only when one is missing. The values
 # go straight into Key Vault: never into azd's environment, a deployment parameter, a command line or a log.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 vault=${KEY_VAULT_NAME:?KEY_VAULT_NAME is not set: run this hook through azd, after provisioning}

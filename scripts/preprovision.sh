@@ -2,6 +2,7 @@
 # azd preprovision hook: refuses an undecided caller authentication, records what kind of principal is
 # deploying, and deals with a soft-deleted Key Vault whose name this environment reuses.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 # 1. Who may call the endpoint must be somebody's decision (main.bicep refuses it too, with the same words).

@@ -3,6 +3,7 @@
 # The new pair comes from VIDEOSDK_API_KEY / VIDEOSDK_API_SECRET in the process environment or is asked
 # for on the terminal; it is never an argument. The vault: KEY_VAULT_NAME, or azd's environment.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 vault=${KEY_VAULT_NAME:-$(azd env get-value KEY_VAULT_NAME 2> /dev/null || true)}
