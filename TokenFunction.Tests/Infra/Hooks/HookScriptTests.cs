@@ -269,7 +269,7 @@ public sealed class HookScriptTests
     {
         var writes = clis.Writes;
         Assert.Equal(["videosdk-api-key", "videosdk-api-secret"], writes.Select(write => write.Name));
-        Assert.Equal($"apiKeyVersion={writes[0].Version}", clis.Tags("videosdk-api-secret"));
+        Assert.Equal($"{TokenFunction.Secrets.KeyVaultOptions.ApiKeyVersionTag}={writes[0].Version}", clis.Tags("videosdk-api-secret"));
         Assert.All(writes, write => Assert.Equal("600", write.Mode));
         Assert.All(writes, write => Assert.False(File.Exists(write.File), $"{write.File} was left behind"));
     }
