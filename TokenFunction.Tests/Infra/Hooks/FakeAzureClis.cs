@@ -114,10 +114,95 @@ public sealed class FakeAzureClis : IDisposable
     /// <summary>Runs scripts/{hook}.sh or scripts/{hook}.ps1 with the given environment, stdin not a terminal.</summary>
     public async Task<HookRun> RunAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment)
     {
-        var script = Path.Combine(InfraWorkspace.RepositoryRoot, "scripts", hook + (shell == HookShell.Sh ? ".sh" : ".ps1"));
         var start = shell == HookShell.Sh
-            ? new ProcessStartInfo("sh") { ArgumentList = { script } }
-            : new ProcessStartInfo("dotnet") { ArgumentList = { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", script } };
+            ? new ProcessStartInfo("sh") { ArgumentList = { ScriptPath(hook, shell) } }
+            : new ProcessStartInfo("dotnet") { ArgumentList = { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", ScriptPath(hook, shell) } };
+        using var process = Start(start, environment);
+        process.StandardInput.Close();
+        return await FinishAsync(process, process.StandardOutput.ReadToEndAsync());
+    }
+
+    /// <summary>
+    /// Runs the hook on a pseudo-terminal (util-linux `script`), as azd's interactive hooks do, answering each
+    /// prompt only once it has appeared, as a person would (the terminal echoes what is typed unless the script
+    /// switched echo off before). Everything the terminal showed is the run's output.
+    /// </summary>
+    public async Task<HookRun> RunInTerminalAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment, params (string Prompt, string Reply)[] answers)
+    {
+        var command = shell == HookShell.Sh
+            ? $"sh '{ScriptPath(hook, shell)}'"
+            : $"dotnet tool run pwsh -- -NoProfile -File '{ScriptPath(hook, shell)}'";
+        using var process = Start(new ProcessStartInfo("script") { ArgumentList = { "--quiet", "--return", "--command", command, "/dev/null" } }, environment);
+        var screen = new System.Text.StringBuilder();
+        var input = new SemaphoreSlim(1);
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new char[256];
+            var answered = 0;
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                int asked;
+                lock (screen)
+                {
+                    screen.Append(buffer, 0, read);
+                    asked = CountOf(screen.ToString(), CursorPositionQuery);
+                }
+                // PowerShell's console asks the terminal where the cursor is and waits for the answer.
+                for (; answered < asked; answered++)
+                {
+                    await WriteAsync(process, input, "\u001b[1;1R");
+                }
+            }
+            return screen.ToString();
+        });
+        foreach (var (prompt, reply) in answers)
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (!Shown(screen, prompt))
+            {
+                await Task.Delay(50, wait.Token);
+            }
+            await Task.Delay(200, wait.Token);
+            // Enter is a carriage return on a terminal (the line discipline turns it into a newline for sh).
+            await WriteAsync(process, input, reply + "\r");
+        }
+        var result = await FinishAsync(process, reading);
+        input.Dispose();
+        return result;
+    }
+
+    private const string CursorPositionQuery = "\u001b[6n";
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    private static async Task WriteAsync(Process process, SemaphoreSlim input, string text)
+    {
+        await input.WaitAsync();
+        try
+        {
+            await process.StandardInput.WriteAsync(text);
+            await process.StandardInput.FlushAsync();
+        }
+        finally
+        {
+            input.Release();
+        }
+    }
+
+    private static bool Shown(System.Text.StringBuilder screen, string prompt)
+    {
+        lock (screen)
+        {
+            return screen.ToString().Contains(prompt, StringComparison.Ordinal);
+        }
+    }
+
+    private static string ScriptPath(string hook, HookShell shell) =>
+        Path.Combine(InfraWorkspace.RepositoryRoot, "scripts", hook + (shell == HookShell.Sh ? ".sh" : ".ps1"));
+
+    private Process Start(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment)
+    {
         start.WorkingDirectory = InfraWorkspace.RepositoryRoot;
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
@@ -133,9 +218,11 @@ public sealed class FakeAzureClis : IDisposable
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        return Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
+    }
+
+    private async Task<HookRun> FinishAsync(Process process, Task<string> stdout)
+    {
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await process.WaitForExitAsync(timeout.Token);

@@ -54,6 +54,24 @@ public sealed class HookScriptTests
         AssertPairWrittenKeyFirstThroughPrivateFiles(clis);
     }
 
+    /// <summary>On a terminal the hook asks; what is typed for the key shows, the secret never does.</summary>
+    [Theory]
+    [MemberData(nameof(Shells))]
+    public async Task Postprovision_asks_on_a_terminal_without_echoing_the_secret(HookShell shell)
+    {
+        using var clis = new FakeAzureClis();
+
+        var run = await clis.RunInTerminalAsync(shell, "postprovision", new Dictionary<string, string> { ["KEY_VAULT_NAME"] = Vault },
+            ("VideoSDK API key", ApiKey), ("VideoSDK API secret (input hidden)", ApiSecret));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(ApiSecret, clis.Secret("videosdk-api-secret"));
+        Assert.Equal(ApiKey, clis.Secret("videosdk-api-key"));
+        Assert.Contains(ApiKey, run.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiSecret, run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Calls, call => call.Contains(ApiSecret, StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Shells))]
     public async Task Postprovision_refuses_a_secret_shorter_than_32_bytes_and_writes_nothing(HookShell shell)
