@@ -9,7 +9,7 @@ namespace TokenFunction.Secrets;
 /// <see cref="KeyVaultOptions.ApiKeyVersionTag"/> names is its partner, so a rotation half done (new key, old
 /// secret) is never seen. A secret without the tag (set by hand) is paired with the key's current version.
 /// </summary>
-public sealed class KeyVaultCredentialsLoader(
+internal sealed class KeyVaultCredentialsLoader(
     SecretClient client,
     IOptions<KeyVaultOptions> keyVaultOptions,
     IOptions<VideoSdkOptions> videoSdkOptions)
