@@ -9,7 +9,7 @@ namespace TokenFunction.LoadRun;
 /// <summary>Everything measured on one freshly started worker.</summary>
 /// <param name="Failures">One line per failed step: the step's name and its first failing request.</param>
 public sealed record RunResult(
-    Subject Subject, int Run, TimeSpan StartToLoaded, TimeSpan StartToFirstResponse, IReadOnlyList<StepResult> Steady,
+    Subject Subject, int Run, TimeSpan StartToLoaded, TimeSpan StartToFirstResponse, ColdStartPhases ColdStart, IReadOnlyList<StepResult> Steady,
     IReadOnlyDictionary<string, StepResult> Breakdown, long? PeakResidentBytes, VaultReads? VaultReads, IReadOnlyList<string> Failures)
 {
     public string Summary() =>
@@ -50,6 +50,7 @@ public static class LoadRun
     {
         await using var azure = subject == Subject.Vault ? await AzureStandIns.StartAsync() : null;
         var hostOptions = new FunctionsHostOptions { App = app }
+            .WithSetting("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location)
             // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
             .WithSetting("RateLimit__Burst", "100000")
             .WithSetting("RateLimit__TokensPerPeriod", "100000");
@@ -94,6 +95,7 @@ public static class LoadRun
                 $"{await firstResponse.Content.ReadAsStringAsync()}{Environment.NewLine}Worker output (last lines):{Environment.NewLine}{host.Log.Tail()}");
         }
 
+        var coldStart = ColdStartPhases.From(host, firstResponded);
         var readsToFirstToken = azure?.CredentialReadCount;
         var sinceFirstToken = Stopwatch.StartNew();
 
@@ -138,7 +140,7 @@ public static class LoadRun
                 steady.Sum(s => s.Requests + Math.Max(options.Warmup, s.Concurrency)) + TokenRequests(breakdown["token"], options.Warmup),
                 sinceFirstToken.Elapsed, options.RefreshInterval ?? new KeyVaultOptions().RefreshInterval)
             : null;
-        return new RunResult(subject, run, loaded, firstResponded, steady, breakdown, peak, vaultReads, failures);
+        return new RunResult(subject, run, loaded, firstResponded, coldStart, steady, breakdown, peak, vaultReads, failures);
     }
 
     // The steps' warm-up requests are tokens too.

@@ -29,6 +29,20 @@ public static class LoadRunReport
         text.AppendLine(CultureInfo.InvariantCulture, $"| failed steps | {string.Join(" | ", subjects.Select(s => runs.Where(r => r.Subject == s).Sum(r => r.Failures.Count)))} |");
 
         text.AppendLine();
+        text.AppendLine("Where the cold start goes (ms; moments from a startup hook in the worker and from the gRPC stream):");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| phase | {string.Join(" | ", subjects.Select(s => Label(s, options)))} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(subjects.Select(_ => " --- |"))}");
+        foreach (var (label, value) in ColdStartPhases.Rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {string.Join(" | ", subjects.Select(s =>
+            {
+                var values = runs.Where(r => r.Subject == s).Select(r => value(r.ColdStart)).ToList();
+                return values.All(v => v is not null) ? Spread(values.Select(v => v!.Value), "0") : "–";
+            }))} |");
+        }
+
+        text.AppendLine();
         text.AppendLine("Steady state (the floor: `POST /api/ping`; TokenFunction: `POST /api/token`, the same request body):");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"| concurrency | {string.Join(" | ", subjects.Select(s => Label(s, options) + ": requests/s | p50 (ms) | p99 (ms)"))} |{(subjects.Contains(Subject.Floor) ? " requests/s ratio to the floor |" : "")}");
