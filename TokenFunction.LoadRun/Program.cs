@@ -23,9 +23,11 @@ Console.WriteLine($"Subjects {string.Join(", ", options.Subjects)}; {options.Run
 await LoadRun.RunOnceAsync(Subject.Floor, 0, apps[Subject.Floor], options with { Requests = 1, Warmup = 1, Concurrencies = [1] });
 
 var runs = new List<RunResult>();
-foreach (var subject in options.Subjects)
+// Rounds rather than blocks: each round starts a fresh worker of every subject, the floor first, so a
+// neighbour's load that comes and goes during the run weighs on every subject alike.
+for (var run = 1; run <= options.Runs; run++)
 {
-    for (var run = 1; run <= options.Runs; run++)
+    foreach (var subject in options.Subjects)
     {
         try
         {
