@@ -9,11 +9,11 @@ namespace TokenFunction.LoadRun;
 /// <summary>Everything measured on one freshly started worker.</summary>
 /// <param name="Failures">One line per failed step: the step's name and its first failing request.</param>
 public sealed record RunResult(
-    Subject Subject, int Run, TimeSpan StartToLoaded, TimeSpan StartToFirstResponse, ColdStartPhases ColdStart, IReadOnlyList<StepResult> Steady,
+    Subject Subject, int Run, TimeSpan StartToLoaded, TimeSpan StartToFirstResponse, TimeSpan CpuToFirstResponse, ColdStartPhases ColdStart, IReadOnlyList<StepResult> Steady,
     IReadOnlyDictionary<string, StepResult> Breakdown, long? PeakResidentBytes, VaultReads? VaultReads, IReadOnlyList<string> Failures)
 {
     public string Summary() =>
-        $"{Subject} run {Run}: loaded {StartToLoaded.TotalMilliseconds:0} ms, first response {StartToFirstResponse.TotalMilliseconds:0} ms; " +
+        $"{Subject} run {Run}: loaded {StartToLoaded.TotalMilliseconds:0} ms, first response {StartToFirstResponse.TotalMilliseconds:0} ms (CPU {CpuToFirstResponse.TotalMilliseconds:0} ms); " +
         string.Join("; ", Steady.Select(t => $"c={t.Concurrency} {t.RequestsPerSecond:0} rps p50 {t.P50Ms:0.00} ms p99 {t.P99Ms:0.00} ms errors {t.Errors}")) +
         $"; VmHWM {PeakResidentBytes / (1024 * 1024)} MiB" +
         (VaultReads is { } reads ? $"; Key Vault GETs: {reads.ToFirstToken} to the first token, {reads.AfterFirstToken} over {reads.RequestsAfterFirstToken} more requests" : "") +
@@ -89,6 +89,7 @@ public static class LoadRun
         firstRequest.RequestUri = new Uri(host.BaseAddress, target.Path);
         using var firstResponse = await FirstCaller.SendAsync(firstRequest);
         var firstResponded = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
+        var cpuToFirstResponse = host.Worker.TotalProcessorTime();
         if (firstResponse.StatusCode != target.Expected)
         {
             throw new InvalidOperationException($"first request: {target} → {(int)firstResponse.StatusCode}: " +
@@ -140,7 +141,7 @@ public static class LoadRun
                 steady.Sum(s => s.Requests + Math.Max(options.Warmup, s.Concurrency)) + TokenRequests(breakdown["token"], options.Warmup),
                 sinceFirstToken.Elapsed, options.RefreshInterval ?? new KeyVaultOptions().RefreshInterval)
             : null;
-        return new RunResult(subject, run, loaded, firstResponded, coldStart, steady, breakdown, peak, vaultReads, failures);
+        return new RunResult(subject, run, loaded, firstResponded, cpuToFirstResponse, coldStart, steady, breakdown, peak, vaultReads, failures);
     }
 
     // The steps' warm-up requests are tokens too.

@@ -25,6 +25,8 @@ public static class LoadRunReport
         Row(text, "cold start: process start → functions loaded (ms)", subjects, runs, r => r.StartToLoaded.TotalMilliseconds, "0");
         Row(text, "cold start: process start → first response (ms)", subjects, runs, r => r.StartToFirstResponse.TotalMilliseconds, "0");
         RatioRow(text, "… ratio to the floor (medians)", subjects, runs, r => r.StartToFirstResponse.TotalMilliseconds);
+        Row(text, "worker CPU time (user + system, all threads) to the first response (ms)", subjects, runs, r => r.CpuToFirstResponse.TotalMilliseconds, "0");
+        RatioRow(text, "… ratio to the floor (medians)", subjects, runs, r => r.CpuToFirstResponse.TotalMilliseconds);
         Row(text, "worker peak memory after concurrency 64, VmHWM (MiB)", subjects, runs, r => (r.PeakResidentBytes ?? 0) / 1048576.0, "0");
         text.AppendLine(CultureInfo.InvariantCulture, $"| failed steps | {string.Join(" | ", subjects.Select(s => runs.Where(r => r.Subject == s).Sum(r => r.Failures.Count)))} |");
 
