@@ -1,8 +1,10 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using TokenFunction.Callers;
 using TokenFunction.Rooms;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 using TokenFunction.Tokens;
 
 namespace TokenFunction;
@@ -19,7 +21,9 @@ public static class Program
             .AddSigningCredentials(builder.Configuration)
             .AddTokenIssuing()
             .AddCallers(builder.Configuration)
-            .AddRooms();
+            .AddRooms()
+            .AddServiceTelemetry(builder.Configuration, () => KeyVaultClientFactory.CreateCredential(
+                builder.Configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions()));
         return builder.Build();
     }
 }

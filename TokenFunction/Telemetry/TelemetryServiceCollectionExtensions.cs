@@ -47,7 +47,11 @@ internal static class TelemetryServiceCollectionExtensions
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing
                 .AddSource(TelemetryNames.FunctionsWorkerActivitySource, TelemetryNames.ActivitySourceName, TelemetryNames.AzureSdkActivitySources)
-                .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = RecordUrlTemplate))
+                .AddHttpClientInstrumentation(http =>
+                {
+                    http.FilterHttpRequestMessage = request => !IsFunctionsHostChannel(request);
+                    http.EnrichWithHttpRequestMessage = RecordUrlTemplate;
+                }))
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryNames.MeterName)
                 .AddHttpClientInstrumentation())
@@ -69,6 +73,10 @@ internal static class TelemetryServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>The worker's one long-lived gRPC stream to the Functions host: a span as long as the process, telling nothing.</summary>
+    private static bool IsFunctionsHostChannel(HttpRequestMessage request) =>
+        request.RequestUri?.AbsolutePath.StartsWith("/AzureFunctionsRpcMessages.", StringComparison.Ordinal) == true;
 
     /// <summary>A path holding a room id is recorded as its template: ids never become span attributes.</summary>
     private static void RecordUrlTemplate(Activity activity, HttpRequestMessage request)
