@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
+using TokenFunction.Telemetry;
+
 namespace TokenFunction.Callers;
 
 public static class CallersServiceCollectionExtensions
@@ -35,6 +37,7 @@ public static class CallersServiceCollectionExtensions
         {
             services.AddHttpClient(AuthorityDocumentRetriever.HttpClientName, client => client.Timeout = AuthorityFetchTimeout);
             services.AddSingleton<AuthorityDocumentRetriever>();
+            services.AddServiceInstruments();
             services.AddSingleton(sp =>
                 new ConfigurationManager<OpenIdConnectConfiguration>(
                     sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value.MetadataAddress,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenFunction.Telemetry;
 using TokenFunction.Callers;
 
 namespace TokenFunction.Secrets;
@@ -19,6 +20,7 @@ public static class SecretsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>();
         services.AddSingleton<IValidateOptions<VideoSdkOptions>, VideoSdkOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddServiceInstruments();
         services.TryAddSingleton<HostingPlatform>();
         services.AddHostedService<CredentialsSourceReporter>();
 

@@ -8,7 +8,7 @@ namespace TokenFunction.Telemetry;
 /// The service's one Meter and its instruments. Callers pass only bounded values (permission names, rule names,
 /// error codes, failure classes): participant, caller and room ids and addresses belong to the audit log line, not here.
 /// </summary>
-internal sealed class ServiceMetrics
+public sealed class ServiceMetrics
 {
     // Minting takes microseconds, VideoSDK calls tens to thousands of milliseconds: OpenTelemetry's default
     // boundaries (made for milliseconds) would put every mint in the first bucket.

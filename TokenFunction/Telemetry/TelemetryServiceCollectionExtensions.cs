@@ -19,8 +19,18 @@ internal static class TelemetryServiceCollectionExtensions
     /// <summary>OpenTelemetry's standard setting; with it the worker exports over OTLP (a local collector or dashboard).</summary>
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The service's instruments: registered by every feature that records on them; they cost nothing unobserved.</summary>
+    public static IServiceCollection AddServiceInstruments(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ServiceMetrics>();
+        services.TryAddSingleton<Refusals>();
+        return services;
+    }
+
     /// <summary>
-    /// The service's instruments always (they cost nothing unobserved), and an OpenTelemetry pipeline only when
+    /// The service's instruments always, and an OpenTelemetry pipeline only when
     /// an exporter is configured: <c>UseFunctionsWorkerDefaults</c> tells the host that the worker exports its
     /// own telemetry, after which the host stops forwarding the worker's logs, so without an exporter it stays off.
     /// </summary>
@@ -28,10 +38,7 @@ internal static class TelemetryServiceCollectionExtensions
     public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration,
         Func<TokenCredential> azureMonitorCredential)
     {
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton<ServiceMetrics>();
-        services.TryAddSingleton<RefusalLog>();
+        services.AddServiceInstruments();
 
         var azureMonitor = configuration[AzureMonitorConnectionStringSetting];
         var otlp = configuration[OtlpEndpointSetting];

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Tokens;
 
@@ -16,6 +17,7 @@ public static class TokenServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TokenPolicyOptions>, TokenPolicyOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddServiceInstruments();
         services.AddSingleton<TokenRequestValidator>();
         services.AddSingleton<TokenPolicy>();
         services.AddSingleton<VideoSdkTokenMinter>();

@@ -5,21 +5,23 @@ using TokenFunction.Http;
 namespace TokenFunction.Telemetry;
 
 /// <summary>
-/// Refusals as log lines that stay few under load: a line when a kind of refusal starts, one summary per kind
-/// and <see cref="Window"/> while it goes on, and a line when it stops. Per-request facts go to the
-/// <see cref="TelemetryNames.RequestsRefused"/> counter instead. (During a Key Vault outage the worker used
-/// to write one warning per refused request, thousands a second, exactly when someone is reading the logs.)
+/// Every refused request, counted per request on the <see cref="TelemetryNames.RequestsRefused"/> counter and
+/// logged in lines that stay few under load: one when a kind of refusal starts, one summary per kind and
+/// <see cref="Window"/> while it goes on, one when it stops. (During a Key Vault outage the worker used to write
+/// one warning per refused request, thousands a second, exactly when someone is reading the logs.)
 /// </summary>
-internal sealed partial class RefusalLog : IDisposable
+internal sealed partial class Refusals : IDisposable
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<ErrorCode, Tally> _tallies = new();
-    private readonly ILogger<RefusalLog> _logger;
+    private readonly ServiceMetrics _metrics;
+    private readonly ILogger<Refusals> _logger;
     private readonly ITimer _timer;
 
-    public RefusalLog(TimeProvider timeProvider, ILogger<RefusalLog> logger)
+    public Refusals(ServiceMetrics metrics, TimeProvider timeProvider, ILogger<Refusals> logger)
     {
+        _metrics = metrics;
         _logger = logger;
         _timer = timeProvider.CreateTimer(_ => Summarize(), null, Window, Window);
     }
@@ -32,6 +34,7 @@ internal sealed partial class RefusalLog : IDisposable
 
     public void Record(ApiProblem problem)
     {
+        _metrics.RequestRefused(problem.Error);
         var tally = _tallies.GetOrAdd(problem.Error, static _ => new Tally());
         Interlocked.Increment(ref tally.Count);
         if (Interlocked.CompareExchange(ref tally.Active, 1, 0) == 0)
