@@ -14,9 +14,12 @@ internal static class TelemetryNames
     /// <summary>The isolated worker's own source: one span per function invocation.</summary>
     public const string FunctionsWorkerActivitySource = "Microsoft.Azure.Functions.Worker";
 
-    /// <summary>The Azure SDK's sources (Key Vault, its HTTP pipeline), emitted only with <see cref="AzureSdkActivitySourceSwitch"/> on.</summary>
+    /// <summary>
+    /// The Azure SDK's sources (Key Vault, its HTTP pipeline). They emit only with the runtime switch
+    /// <c>Azure.Experimental.EnableActivitySource</c>, which TokenFunction.csproj sets in the runtime configuration
+    /// (the SDK reads it once, so it must be on before any client exists).
+    /// </summary>
     public const string AzureSdkActivitySources = "Azure.*";
-    public const string AzureSdkActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
 
     public const string TokensIssued = "token_function.tokens.issued";
     public const string RequestsRefused = "token_function.requests.refused";

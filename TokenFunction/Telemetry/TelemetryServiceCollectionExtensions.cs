@@ -47,23 +47,7 @@ internal static class TelemetryServiceCollectionExtensions
             return services;
         }
 
-        // Read once by the Azure SDK, before its first client is built: Key Vault spans exist only with it.
-        AppContext.SetSwitch(TelemetryNames.AzureSdkActivitySourceSwitch, true);
-
-        var telemetry = services.AddOpenTelemetry()
-            .UseFunctionsWorkerDefaults()
-            .WithTracing(tracing => tracing
-                .AddSource(TelemetryNames.FunctionsWorkerActivitySource, TelemetryNames.ActivitySourceName, TelemetryNames.AzureSdkActivitySources)
-                .AddHttpClientInstrumentation(http =>
-                {
-                    http.FilterHttpRequestMessage = request => !IsFunctionsHostChannel(request);
-                    http.EnrichWithHttpRequestMessage = RecordUrlTemplate;
-                }))
-            .WithMetrics(metrics => metrics
-                .AddMeter(TelemetryNames.MeterName)
-                .AddHttpClientInstrumentation())
-            .WithLogging();
-
+        var telemetry = services.AddServiceTelemetryPipeline();
         if (!string.IsNullOrWhiteSpace(otlp))
         {
             telemetry.UseOtlpExporter();
@@ -80,6 +64,26 @@ internal static class TelemetryServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>
+    /// What is collected, without an exporter (the caller adds one): the worker's invocation spans, the service's
+    /// own spans and instruments, the Azure SDK's spans (Key Vault), outgoing HttpClient calls, and logs.
+    /// </summary>
+    public static IOpenTelemetryBuilder AddServiceTelemetryPipeline(this IServiceCollection services) =>
+        services.AddServiceInstruments()
+            .AddOpenTelemetry()
+            .UseFunctionsWorkerDefaults()
+            .WithTracing(tracing => tracing
+                .AddSource(TelemetryNames.FunctionsWorkerActivitySource, TelemetryNames.ActivitySourceName, TelemetryNames.AzureSdkActivitySources)
+                .AddHttpClientInstrumentation(http =>
+                {
+                    http.FilterHttpRequestMessage = request => !IsFunctionsHostChannel(request);
+                    http.EnrichWithHttpRequestMessage = RecordUrlTemplate;
+                }))
+            .WithMetrics(metrics => metrics
+                .AddMeter(TelemetryNames.MeterName)
+                .AddHttpClientInstrumentation())
+            .WithLogging();
 
     /// <summary>The worker's one long-lived gRPC stream to the Functions host: a span as long as the process, telling nothing.</summary>
     private static bool IsFunctionsHostChannel(HttpRequestMessage request) =>
