@@ -1,11 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using TokenFunction.Callers;
-using TokenFunction.Rooms;
-using TokenFunction.Secrets;
-using TokenFunction.Telemetry;
-using TokenFunction.Tokens;
 
 namespace TokenFunction;
 
@@ -17,13 +12,7 @@ public static class Program
     public static IHost CreateHost(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
-        builder.Services
-            .AddSigningCredentials(builder.Configuration)
-            .AddTokenIssuing()
-            .AddCallers(builder.Configuration)
-            .AddRooms()
-            .AddServiceTelemetry(builder.Configuration, () => KeyVaultClientFactory.CreateCredential(
-                builder.Configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions()));
+        builder.Services.AddTokenFunction(builder.Configuration);
         return builder.Build();
     }
 }

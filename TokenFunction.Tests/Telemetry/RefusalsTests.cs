@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Tests.Telemetry;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using TokenFunction.Callers;
-using TokenFunction.Telemetry;
 
 namespace TokenFunction.Rooms;
 
@@ -26,7 +25,6 @@ public static class RoomsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RoomsOptions>, RoomsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RoomsOptions>, RoomCreatorsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddServiceInstruments();
         services.AddSingleton<ManagementTokenSource>();
         services.TryAddSingleton<IRoomCreationPolicy>(sp => sp.GetRequiredService<CallerAuthMode>().CallersSignIn
             ? ActivatorUtilities.CreateInstance<RoleRoomCreationPolicy>(sp)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ExecutionRejectedException = Polly.ExecutionRejectedException;
 using Polly.Timeout;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Rooms;

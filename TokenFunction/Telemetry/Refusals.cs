@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Telemetry;
 

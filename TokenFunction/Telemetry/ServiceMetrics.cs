@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Telemetry;
 

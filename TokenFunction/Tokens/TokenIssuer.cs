@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TokenFunction.Callers;
-using TokenFunction.Http;
 using TokenFunction.Secrets;
+using TokenFunction.Problems;
+using TokenFunction.Tokens.Jwt;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Tokens;

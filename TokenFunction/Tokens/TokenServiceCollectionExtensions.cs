@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenFunction.Telemetry;
+using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Tokens;
 
@@ -17,7 +17,6 @@ public static class TokenServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TokenPolicyOptions>, TokenPolicyOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddServiceInstruments();
         services.AddSingleton<TokenRequestValidator>();
         services.AddSingleton<TokenPolicy>();
         services.AddSingleton<VideoSdkTokenMinter>();
