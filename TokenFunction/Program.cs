@@ -13,6 +13,7 @@ public static class Program
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.Services.AddTokenFunction(builder.Configuration);
+        builder.UseTokenFunctionMiddleware();
         return builder.Build();
     }
 }

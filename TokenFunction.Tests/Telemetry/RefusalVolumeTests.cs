@@ -43,8 +43,8 @@ public sealed class RefusalVolumeTests : IDisposable
         {
             for (var i = 0; i < 1700; i++)
             {
-                var response = await _app.Function<IssueTokenFunction>().RunAsync(
-                    FakeHttpRequestData.Create("GET", services: _app.Services), CancellationToken.None);
+                var request = FakeHttpRequestData.Create("GET", services: _app.Services);
+                var response = await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None));
                 statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
             }
 

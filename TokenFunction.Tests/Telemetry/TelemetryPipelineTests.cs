@@ -117,8 +117,7 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_refusal_counts_on_the_refused_counter_with_its_status_and_code()
     {
-        var response = ReadResponse.From(await _bed.App.Function<IssueTokenFunction>().RunAsync(
-            FakeHttpRequestData.Create("GET", "/api/token?permissions=allow_everything", services: _bed.App.Services), CancellationToken.None));
+        var response = await SendAsync(FakeHttpRequestData.Create("GET", "/api/token?permissions=allow_everything", services: _bed.App.Services));
         response.AssertProblem(HttpStatusCode.BadRequest, "permission_unknown");
 
         Flush();
@@ -131,13 +130,14 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
         }, refused.Tags);
     }
 
-    private async Task<ReadResponse> IssueTokenAsync() =>
-        ReadResponse.From(await _bed.App.Function<IssueTokenFunction>().RunAsync(
-            FakeHttpRequestData.Create("POST", "/api/token",
-                System.Text.Encoding.UTF8.GetBytes($$"""{"roomId":"{{Room}}","participantId":"{{Participant}}"}"""),
-                [new("Content-Type", "application/json"), new("Authorization", CallerAuthorization), new("X-Forwarded-For", "203.0.113.9")],
-                _bed.App.Services),
-            CancellationToken.None));
+    private Task<ReadResponse> IssueTokenAsync() =>
+        SendAsync(FakeHttpRequestData.Create("POST", "/api/token",
+            System.Text.Encoding.UTF8.GetBytes($$"""{"roomId":"{{Room}}","participantId":"{{Participant}}"}"""),
+            [new("Content-Type", "application/json"), new("Authorization", CallerAuthorization), new("X-Forwarded-For", "203.0.113.9")],
+            _bed.App.Services));
+
+    private async Task<ReadResponse> SendAsync(FakeHttpRequestData request) =>
+        ReadResponse.From(await _bed.App.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     private void Flush()
     {

@@ -40,6 +40,7 @@ public sealed class FakeHttpRequestData : HttpRequestData
         context.SetupGet(c => c.InvocationId).Returns(Guid.NewGuid().ToString());
         // The invocation's services, as the worker provides them; by default none of the app's (no refusal is counted).
         context.SetupGet(c => c.InstanceServices).Returns(services ?? NoServices);
+        context.SetupGet(c => c.Items).Returns(new Dictionary<object, object>());
         var headerCollection = new HttpHeadersCollection();
         foreach (var (name, value) in headers ?? [])
         {
