@@ -11,7 +11,7 @@ public static class LoadRunReport
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Worker `{Path.GetFileName(app.WorkerPath)}` from `{app.Directory}`; {runs.Count} runs, each on a freshly started worker; " +
-            $"{options.Requests} requests per concurrency level after {options.Warmup} warm-up requests; credentials from {CredentialsSource(options)}. Median (min–max).");
+            $"{options.Requests} requests per concurrency level after {options.Warmup} warm-up requests; credentials from {CredentialsSource(options)}; telemetry {(options.OtlpEndpoint is null ? "off" : "exported over OTLP to " + options.OtlpEndpoint)}. Median (min–max).");
         text.AppendLine();
         text.AppendLine("| measure | median (min–max) |");
         text.AppendLine("| --- | --- |");

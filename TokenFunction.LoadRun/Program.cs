@@ -77,6 +77,11 @@ namespace TokenFunction.LoadRun
                 // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
                 .WithSetting("RateLimit__Burst", "100000")
                 .WithSetting("RateLimit__TokensPerPeriod", "100000");
+            if (options.OtlpEndpoint is { } otlp)
+            {
+                hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", otlp);
+            }
+
             if (azure is null)
             {
                 hostOptions
