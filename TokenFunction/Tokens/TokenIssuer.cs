@@ -35,11 +35,7 @@ public sealed partial class TokenIssuer(
         if (lookup.Credentials is null)
         {
             // No line per refused request here: Refusals reports this refusal's start, a summary a minute and its end.
-            return new ApiProblem(ErrorCodes.SigningCredentialsUnavailable,
-                $"Tokens cannot be signed right now: {lookup.UnavailableReason} Retry later.")
-            {
-                RetryAfter = lookup.RetryAfter,
-            };
+            return lookup.Refusal("Tokens cannot be signed");
         }
 
         var started = Stopwatch.GetTimestamp();
