@@ -167,6 +167,15 @@ public sealed partial class ObservabilityModuleTests(ObservabilityModuleFixture 
         });
     }
 
+    [Fact]
+    public void Every_instrument_and_alert_is_explained_in_the_operators_guide()
+    {
+        var guide = File.ReadAllText(Path.Combine(InfraWorkspace.RepositoryRoot, "docs", "operate.md"));
+        var alerts = module.WithEmail.Where(r => r.Text("type") == AlertRule).Select(r => r.Text("name")!.Replace("alert-test-", "", StringComparison.Ordinal));
+
+        Assert.All(TelemetryNames.Instruments.Concat(alerts), name => Assert.Contains($"`{name}`", guide, StringComparison.Ordinal));
+    }
+
     private static string Query(JsonObject rule) =>
         rule.At("properties.criteria.allOf")!.AsArray().Single()!.Text("query")!;
 

@@ -41,9 +41,14 @@ internal sealed partial class Refusals : IDisposable
         {
             // The detail of a server-side refusal says what is wrong (which credential, which upstream answer);
             // a client's refusal describes what the client sent, which is not ours to log.
-            var serverSide = IsServerSide(problem.Error);
-            LogStarted(serverSide ? LogLevel.Warning : LogLevel.Information, (int)problem.Error.Status, problem.Error.Code,
-                serverSide ? problem.Detail : null);
+            if (IsServerSide(problem.Error))
+            {
+                LogServerRefusalsStarted((int)problem.Error.Status, problem.Error.Code, problem.Detail);
+            }
+            else
+            {
+                LogClientRefusalsStarted((int)problem.Error.Status, problem.Error.Code);
+            }
         }
     }
 
@@ -69,8 +74,11 @@ internal sealed partial class Refusals : IDisposable
 
     private static bool IsServerSide(ErrorCode error) => (int)error.Status >= 500;
 
-    [LoggerMessage(EventId = 5001, Message = "Requests are being refused with {StatusCode} {ErrorCode}: {Detail}")]
-    private partial void LogStarted(LogLevel level, int statusCode, string errorCode, string? detail);
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Requests are being refused with {StatusCode} {ErrorCode}: {Detail}")]
+    private partial void LogServerRefusalsStarted(int statusCode, string errorCode, string detail);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Requests are being refused with {StatusCode} {ErrorCode}")]
+    private partial void LogClientRefusalsStarted(int statusCode, string errorCode);
 
     [LoggerMessage(EventId = 5002, Message = "{Count} requests refused with {StatusCode} {ErrorCode} in the last {Window}")]
     private partial void LogSummary(LogLevel level, long count, int statusCode, string errorCode, TimeSpan window);
