@@ -54,6 +54,11 @@ public static class LoadRun
             // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
             .WithSetting("RateLimit__Burst", "100000")
             .WithSetting("RateLimit__TokensPerPeriod", "100000");
+        if (options.OtlpEndpoint is { } otlp)
+        {
+            hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", otlp);
+        }
+
         if (azure is not null)
         {
             // As deployed: nothing secret in the settings; the refresh interval as asked (--refresh-seconds), else the app's.

@@ -12,11 +12,12 @@ public enum Subject
 
 /// <summary>
 /// Command line: --runs 3 --requests 5000 --concurrency 1,8,64 --warmup 500 --subjects floor,local,vault
-/// --app DIR --floor-app DIR --out FILE --refresh-seconds N.
+/// --app DIR --floor-app DIR --out FILE --refresh-seconds N --otlp URL.
 /// </summary>
 /// <param name="RefreshInterval">Vault subject: KeyVault:RefreshInterval; null keeps the app's default.</param>
+/// <param name="OtlpEndpoint">The worker exports its telemetry there (OTEL_EXPORTER_OTLP_ENDPOINT); null: no export.</param>
 public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> Concurrencies, int Warmup, IReadOnlyList<Subject> Subjects,
-    string? AppDirectory, string? FloorAppDirectory, string? OutputFile, TimeSpan? RefreshInterval)
+    string? AppDirectory, string? FloorAppDirectory, string? OutputFile, TimeSpan? RefreshInterval, string? OtlpEndpoint = null)
 {
     public static LoadRunOptions Parse(string[] args)
     {
@@ -29,6 +30,7 @@ public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> C
         return new LoadRunOptions(Int("runs", 3), Int("requests", 5_000),
             values.TryGetValue("concurrency", out var list) ? CommandLine.Integers(list) : [1, 8, 64], Int("warmup", 500), subjects,
             values.GetValueOrDefault("app"), values.GetValueOrDefault("floor-app"), values.GetValueOrDefault("out"),
-            values.ContainsKey("refresh-seconds") ? TimeSpan.FromSeconds(Int("refresh-seconds", 0)) : null);
+            values.ContainsKey("refresh-seconds") ? TimeSpan.FromSeconds(Int("refresh-seconds", 0)) : null,
+            values.GetValueOrDefault("otlp"));
     }
 }

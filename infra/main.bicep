@@ -48,6 +48,9 @@ param operatorPrincipalId string = ''
 @description('Kind of principal operatorPrincipalId names. azd passes AZURE_PRINCIPAL_TYPE, which the preprovision hook derives from the signed-in account (a pipeline signs in as a ServicePrincipal).')
 param operatorPrincipalType string = 'User'
 
+@description('Where the alerts are e-mailed (docs/operate.md). Empty: they show in the portal only.')
+param alertEmail string = ''
+
 @description('Browser origins allowed to call the endpoint (exact https origins). Any "*" makes the deployment fail.')
 param corsAllowedOrigins string[] = []
 
@@ -181,6 +184,21 @@ module monitoring 'monitoring/monitoring.bicep' = {
     logAnalyticsName: names.logAnalytics
     applicationInsightsName: names.appInsights
     logRetentionInDays: logRetentionInDays
+  }
+}
+
+// Alert rules, their action group and the operator's workbook over the app's Application Insights (docs/operate.md).
+module observability 'monitoring/observability.bicep' = {
+  name: 'observability'
+  // The rules and the workbook need the component to exist; its id is computed, so the order is stated.
+  dependsOn: [monitoring]
+  params: {
+    location: location
+    tags: allTags
+    namePrefix: resourceToken
+    // Computed from the name (known before deployment) rather than the module's output, for What-If's sake.
+    appInsightsId: resourceId('Microsoft.Insights/components', names.appInsights)
+    alertEmail: alertEmail
   }
 }
 
