@@ -1,30 +1,60 @@
 using System.Net;
-using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Moq;
-using TokenFunction.Functions;
-using TokenFunction.Http;
-using TokenFunction.Secrets;
-using TokenFunction.Tests.Callers;
-using TokenFunction.Tests.Rooms;
-using TokenFunction.Tests.TestInfrastructure;
+using Microsoft.OpenApi;
 using TokenFunction.Problems;
 
 namespace TokenFunction.Tests.Contract;
 
 /// <summary>
 /// openapi/openapi.yaml against the code, both ways: the error catalogue, the functions' routes, methods and
-/// key requirements, and every documented status produced for real by a scenario below.
+/// key requirements, every documented status and header produced for real (<see cref="ContractScenarios"/>), and
+/// every example the answer the service gives to its request.
 /// </summary>
 public sealed class OpenApiContractTests
 {
     private static readonly PublishedContract Contract = PublishedContract.Load();
 
     [Fact]
-    public void The_ErrorCode_enum_lists_exactly_the_catalogue() =>
-        Assert.Equal(ErrorCodes.All.Select(e => e.Code).Order(), Contract.ErrorCodeEnum.Order());
+    public void The_problem_examples_show_exactly_the_catalogue_one_example_per_code()
+    {
+        var shown = Contract.Examples.Values.Select(example => example["code"]?.GetValue<string>()).OfType<string>().ToArray();
+        Assert.Equal(ErrorCodes.All.Select(e => e.Code).Order(), shown.Order());
+    }
+
+    [Fact]
+    public void Each_response_description_names_the_codes_its_examples_show()
+    {
+        var unnamed = from response in Contract.Responses
+                      from code in response.ErrorCodes
+                      where !response.Description.Contains($"`{code}`", StringComparison.Ordinal)
+                      select $"{response.Key}: {code}";
+
+        Assert.Empty(unnamed);
+    }
+
+    [Fact]
+    public void The_code_schema_is_an_open_string_and_says_unknown_codes_must_be_tolerated()
+    {
+        var problem = Contract.Document.Components!.Schemas!["Problem"];
+        var code = problem.Properties!["code"];
+        Assert.Equal(JsonSchemaType.String, code.Type);
+        Assert.Null(code.Enum);
+        Assert.Contains("must tolerate codes they do not know", code.Description, StringComparison.Ordinal);
+        Assert.Contains("must tolerate codes they do not know", Contract.Document.Info.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_operation_says_whether_it_is_safe_to_retry_and_only_createRoom_is_not()
+    {
+        var hints = Contract.Operations.ToDictionary(op => op.Operation.OperationId!,
+            op => op.Operation.Extensions?.TryGetValue(PublishedContract.RetrySafeExtension, out var hint) == true
+                ? ((JsonNodeExtension)hint).Node.GetValue<bool>()
+                : (bool?)null);
+
+        Assert.DoesNotContain(null, hints.Values);
+        Assert.Equal(["createRoom"], hints.Where(h => h.Value == false).Select(h => h.Key));
+    }
 
     [Fact]
     public void Every_catalogued_code_is_documented_on_a_response_with_its_status()
@@ -86,17 +116,17 @@ public sealed class OpenApiContractTests
     public void Every_documented_app_response_has_a_scenario_and_every_scenario_is_documented() =>
         Assert.Equal(
             Contract.Responses.Where(r => !r.ProducedByPlatform).Select(r => r.Key).Order(StringComparer.Ordinal),
-            Scenarios.Keys.Order(StringComparer.Ordinal));
+            ContractScenarios.ByResponse.Keys.Order(StringComparer.Ordinal));
 
-    public static TheoryData<string> ScenarioKeys => new(Scenarios.Keys.Order(StringComparer.Ordinal));
+    public static TheoryData<string> ScenarioKeys => new(ContractScenarios.ByResponse.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
     [MemberData(nameof(ScenarioKeys))]
-    public async Task Each_documented_response_is_produced_with_a_documented_code(string key)
+    public async Task Each_documented_response_is_produced_with_a_documented_code_and_the_documented_headers(string key)
     {
         var documented = Contract.Responses.Single(r => r.Key == key);
 
-        var response = await Scenarios[key]();
+        var response = await ContractScenarios.ByResponse[key]();
 
         Assert.Equal(documented.Status, response.Status);
         if (documented.ErrorCodes.Count > 0)
@@ -105,140 +135,46 @@ public sealed class OpenApiContractTests
             Assert.Contains(code, documented.ErrorCodes);
             response.AssertProblem(documented.Status, code!);
         }
+
+        Assert.All(documented.RequiredHeaders, header => Assert.NotNull(response.Header(header)));
+        var undocumented = response.Headers.Keys.Where(h => h != "Content-Type" && !documented.Headers.Contains(h, StringComparer.OrdinalIgnoreCase));
+        Assert.Empty(undocumented);
     }
 
-    // ---- the scenarios: one real request per documented (method, path, status) ----
-
-    private const string Room = "abcd-efgh-ijkl";
-
-    private static readonly Dictionary<string, string?> OneRequestPerPeriod = new()
+    [Theory]
+    [InlineData("/token", ContractScenarios.TokenRequestExample)]
+    [InlineData("/rooms", ContractScenarios.CreateRoomRequestExample)]
+    public void The_request_examples_are_the_requests_behind_the_answer_examples(string path, string sent)
     {
-        ["RateLimit:Burst"] = "1",
-        ["RateLimit:TokensPerPeriod"] = "1",
-    };
+        var post = Contract.Operations.Single(op => op.Path == path && op.Method == "POST").Operation;
+        var example = Assert.Single(post.RequestBody!.Content!["application/json"].Examples!).Value.Value!;
 
-    private static readonly Dictionary<string, Func<Task<ReadResponse>>> Scenarios = new()
-    {
-        ["GET /token 200"] = () => Token(FakeHttpRequestData.Create("GET")),
-        ["GET /token 400"] = () => Token(FakeHttpRequestData.Create("GET", "/api/token?ttlSeconds=1")),
-        ["GET /token 401"] = () => AsCaller((_, app) => app.SendAsync(FakeHttpRequestData.Create("GET"))),
-        ["GET /token 403"] = () => Token(FakeHttpRequestData.Create("GET", "/api/token?permissions=allow_mod")),
-        ["GET /token 405"] = () => Token(FakeHttpRequestData.Create("PUT")),
-        ["GET /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Create("GET"))),
-        ["GET /token 503"] = () => AsCaller((provider, app) =>
-        {
-            var token = provider.IssueToken();
-            provider.Available = false;
-            return app.SendAsync(FakeHttpRequestData.Create("GET", headers: [CallerTestApp.Bearer(token)]));
-        }),
-        ["POST /token 200"] = () => Token(FakeHttpRequestData.Json("{}")),
-        ["POST /token 400"] = () => Token(FakeHttpRequestData.Json("{\"roomId\":\"a b\"}")),
-        ["POST /token 401"] = () => AsCaller((_, app) => app.PostAsync("not-a-jwt")),
-        ["POST /token 403"] = () => AsCaller((provider, app) => app.PostAsync(provider.IssueToken("alice"), "{\"participantId\":\"bob\"}")),
-        ["POST /token 405"] = () => Token(FakeHttpRequestData.Create("DELETE")),
-        ["POST /token 413"] = () => Token(TooLarge()),
-        ["POST /token 415"] = () => Token(FakeHttpRequestData.Json("{}", contentType: "text/plain")),
-        ["POST /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Json("{}"))),
-        ["POST /token 503"] = () => Token(FakeHttpRequestData.Json("{}"), WithoutCredentials),
-        ["POST /token 500"] = () => Token(FakeHttpRequestData.Json("{}"), Failing),
-        ["GET /token 500"] = () => Token(FakeHttpRequestData.Create("GET"), Failing),
-        ["GET /health 500"] = () => Health(Failing),
-        ["POST /rooms 500"] = () => Rooms(bed => bed.CreateAsync(), configure: Failing),
-        ["GET /rooms/{roomId} 500"] = () => Rooms(bed => bed.ValidateAsync(Room), configure: Failing),
-        ["GET /health 200"] = () => Health(),
-        ["GET /health 503"] = () => Health(WithoutCredentials),
-        ["POST /rooms 201"] = () => Rooms(bed => bed.CreateAsync()),
-        ["POST /rooms 400"] = () => Rooms(bed => bed.CreateAsync("{\"customRoomId\":\"a b\"}")),
-        ["POST /rooms 401"] = () => SignedInRooms(bed => bed.CreateAsync()),
-        ["POST /rooms 403"] = () => Rooms(bed => bed.CreateAsync(), new() { ["Rooms:AllowCreate"] = "false" }),
-        ["POST /rooms 405"] = () => Rooms(bed => bed.SendCreateAsync(FakeHttpRequestData.Create("PATCH", "/api/rooms"))),
-        ["POST /rooms 413"] = () => Rooms(bed => bed.SendCreateAsync(TooLarge())),
-        ["POST /rooms 415"] = () => Rooms(bed => bed.SendCreateAsync(FakeHttpRequestData.Json("{}", contentType: "text/plain"))),
-        ["POST /rooms 429"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.TooManyRequests, RetryAfter: "3")),
-        ["POST /rooms 502"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.Unauthorized)),
-        ["POST /rooms 503"] = () => Rooms(bed => bed.CreateAsync(), configure: WithoutCredentials),
-        ["POST /rooms 504"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30))),
-        ["GET /rooms/{roomId} 200"] = () => Rooms(bed => { bed.VideoSdk.AddRoom(Room); return bed.ValidateAsync(Room); }),
-        ["GET /rooms/{roomId} 400"] = () => Rooms(bed => bed.ValidateAsync("a b")),
-        ["GET /rooms/{roomId} 401"] = () => SignedInRooms(bed => bed.ValidateAsync(Room, bearerToken: "not-a-jwt")),
-        ["GET /rooms/{roomId} 404"] = () => Rooms(bed => bed.ValidateAsync(Room)),
-        ["GET /rooms/{roomId} 405"] = () => Rooms(bed => bed.ValidateAsync(Room, method: "PUT")),
-        ["GET /rooms/{roomId} 429"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.TooManyRequests)),
-        ["GET /rooms/{roomId} 502"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.Unauthorized)),
-        ["GET /rooms/{roomId} 503"] = () => Rooms(bed => bed.ValidateAsync(Room), configure: WithoutCredentials),
-        ["GET /rooms/{roomId} 504"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30))),
-    };
-
-    private static void WithoutCredentials(IServiceCollection services)
-    {
-        var provider = new Mock<ISigningCredentialsProvider>();
-        provider.Setup(p => p.GetAsync(It.IsAny<CancellationToken>()))
-            .ReturnsAsync(CredentialsLookup.Unavailable("Key Vault is unreachable.", TimeSpan.FromSeconds(5)));
-        provider.Setup(p => p.GetHealth()).Returns(new CredentialsHealth(false, "keyVault", null, "Key Vault is unreachable."));
-        services.AddSingleton(provider.Object);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(sent), example), $"{path}: the request example is not {sent}");
     }
 
-    /// <summary>Every credentials lookup throws: the unexpected failure the catch-all middleware answers.</summary>
-    private static void Failing(IServiceCollection services)
+    public static TheoryData<string> ExampleNames => new(ContractScenarios.ByExample.Keys.Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Every_named_example_has_the_request_that_produces_it() =>
+        Assert.Equal(Contract.Examples.Keys.Order(StringComparer.Ordinal), ContractScenarios.ByExample.Keys.Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// The examples are answers the service gave: the same request gives the same body today, except what
+    /// differs on every call (a trace id, a token and its expiry, a room id VideoSDK picks).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ExampleNames))]
+    public async Task Each_example_is_what_the_service_answers_to_its_request(string name)
     {
-        var provider = new Mock<ISigningCredentialsProvider>();
-        provider.Setup(p => p.GetAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("broken on purpose"));
-        provider.Setup(p => p.GetHealth()).Throws(new InvalidOperationException("broken on purpose"));
-        services.AddSingleton(provider.Object);
-    }
+        var example = Contract.Examples[name].AsObject();
 
-    private static FakeHttpRequestData TooLarge() =>
-        FakeHttpRequestData.Create("POST", body: Encoding.UTF8.GetBytes(new string(' ', HttpLimits.MaxBodyBytes + 1)),
-            headers: [new("Content-Type", "application/json")]);
+        var response = await ContractScenarios.ByExample[name]();
 
-    private static async Task<ReadResponse> Token(HttpRequestData request, Action<IServiceCollection>? configure = null)
-    {
-        using var app = new TestApp(configure: configure);
-        return await Token(app, request);
-    }
+        var actual = JsonNode.Parse(response.Body)!.AsObject();
+        var perCall = name == "CreatedRoom" ? ["traceId", "token", "expiresAt", "roomId"] : (string[])["traceId", "token", "expiresAt"];
+        var presence = perCall.Select(member => (member, example.Remove(member), actual.Remove(member))).ToArray();
 
-    private static async Task<ReadResponse> Token(TestApp app, HttpRequestData request) =>
-        ReadResponse.From(await app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
-
-    /// <summary>In bearer mode, against the loopback OpenID provider stand-in.</summary>
-    private static async Task<ReadResponse> AsCaller(Func<OpenIdProviderStandIn, CallerTestApp, Task<ReadResponse>> send)
-    {
-        await using var provider = await OpenIdProviderStandIn.StartAsync();
-        using var app = new CallerTestApp(provider);
-        return await send(provider, app);
-    }
-
-    /// <summary>The same request twice from the same (anonymous) caller: the first must pass, the second is the answer.</summary>
-    private static async Task<ReadResponse> SecondRequest(Dictionary<string, string?> settings, Func<TestApp, Task<ReadResponse>> send)
-    {
-        using var app = new TestApp(settings);
-        Assert.True((await send(app)).Status < HttpStatusCode.BadRequest, "the first request should pass the rate limit");
-        return await send(app);
-    }
-
-    private static async Task<ReadResponse> Health(Action<IServiceCollection>? configure = null)
-    {
-        using var app = new TestApp(configure: configure);
-        return ReadResponse.From(await app.CallHealthAsync());
-    }
-
-    private static async Task<ReadResponse> Rooms(
-        Func<RoomsTestBed, Task<ReadResponse>> send, Dictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? configure = null, StandInReply? reply = null)
-    {
-        await using var bed = await RoomsTestBed.StartAsync(settings, configure);
-        if (reply is not null)
-        {
-            bed.VideoSdk.Reply = _ => reply;
-        }
-
-        return await send(bed);
-    }
-
-    private static async Task<ReadResponse> SignedInRooms(Func<RoomsTestBed, Task<ReadResponse>> send)
-    {
-        await using var provider = await OpenIdProviderStandIn.StartAsync();
-        await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
-        return await send(bed);
+        Assert.True(JsonNode.DeepEquals(example, actual) && presence.All(p => p.Item2 == p.Item3),
+            $"example {name} is not the real answer {response.Body}");
     }
 }

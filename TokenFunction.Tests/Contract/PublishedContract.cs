@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
@@ -6,8 +7,13 @@ using Microsoft.OpenApi.YamlReader;
 
 namespace TokenFunction.Tests.Contract;
 
-/// <summary>One documented answer: an operation and a status, with the error codes it may carry.</summary>
-public sealed record DocumentedResponse(string Method, string Path, HttpStatusCode Status, IReadOnlyList<string> ErrorCodes, bool ProducedByPlatform)
+/// <summary>
+/// One documented answer: an operation and a status, with the error codes its examples show, the headers it
+/// promises (<c>required: true</c>) and the ones it mentions.
+/// </summary>
+public sealed record DocumentedResponse(
+    string Method, string Path, HttpStatusCode Status, string Description, IReadOnlyList<string> ErrorCodes,
+    IReadOnlyList<string> RequiredHeaders, IReadOnlyList<string> Headers, bool ProducedByPlatform)
 {
     public string Key => $"{Method} {Path} {(int)Status}";
 }
@@ -15,21 +21,22 @@ public sealed record DocumentedResponse(string Method, string Path, HttpStatusCo
 /// <summary>openapi/openapi.yaml, parsed by Microsoft.OpenApi and flattened into what the contract tests compare.</summary>
 public sealed class PublishedContract
 {
-    public const string ErrorCodesExtension = "x-error-codes";
+    public const string RetrySafeExtension = "x-retry-safe";
     public const string ProducedByExtension = "x-produced-by";
 
     private PublishedContract(OpenApiDocument document) => Document = document;
 
     public OpenApiDocument Document { get; }
 
-    public static PublishedContract Load()
+    public static PublishedContract Load() => Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "openapi.yaml")));
+
+    public static PublishedContract Parse(string yaml)
     {
         var settings = new OpenApiReaderSettings();
         settings.AddYamlReader();
-        using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "openapi.yaml"));
-        var result = OpenApiDocument.LoadAsync(stream, "yaml", settings).GetAwaiter().GetResult();
+        var result = OpenApiDocument.Parse(yaml, "yaml", settings);
         Assert.True(result.Diagnostic?.Errors.Count is null or 0,
-            "openapi.yaml does not parse: " + string.Join("; ", result.Diagnostic!.Errors.Select(e => $"{e.Pointer}: {e.Message}")));
+            "the contract does not parse: " + string.Join("; ", result.Diagnostic!.Errors.Select(e => $"{e.Pointer}: {e.Message}")));
         return new PublishedContract(result.Document!);
     }
 
@@ -41,11 +48,15 @@ public sealed class PublishedContract
     public IReadOnlyList<DocumentedResponse> Responses =>
         (from op in Operations
          from response in op.Operation.Responses ?? []
-         select new DocumentedResponse(op.Method, op.Path, (HttpStatusCode)int.Parse(response.Key), CodesOf(response.Value),
+         let headers = response.Value.Headers ?? new Dictionary<string, IOpenApiHeader>()
+         select new DocumentedResponse(op.Method, op.Path, (HttpStatusCode)int.Parse(response.Key), response.Value.Description ?? "",
+             CodesOf(response.Value), headers.Where(h => h.Value.Required).Select(h => h.Key).ToArray(), headers.Keys.ToArray(),
              response.Value.Extensions?.ContainsKey(ProducedByExtension) == true)).ToArray();
 
-    public IReadOnlyList<string> ErrorCodeEnum =>
-        Document.Components!.Schemas!["ErrorCode"].Enum!.Select(node => node.GetValue<string>()).ToArray();
+    /// <summary>The named examples of components/examples, as JSON.</summary>
+    public IReadOnlyDictionary<string, JsonNode> Examples =>
+        (Document.Components?.Examples ?? new Dictionary<string, IOpenApiExample>())
+        .ToDictionary(example => example.Key, example => WithJsonNulls(example.Value.Value!));
 
     /// <summary>
     /// True when every alternative of the operation's security (its own, else the document's) includes a function
@@ -63,8 +74,15 @@ public sealed class PublishedContract
         .Select(scheme => (string?)scheme.Key)
         .ToHashSet();
 
+    /// <summary>Microsoft.OpenApi reads a JSON null in an example as a sentinel string; turned back into null here.</summary>
+    private static JsonNode WithJsonNulls(JsonNode node) =>
+        JsonNode.Parse(node.ToJsonString().Replace(JsonSerializer.Serialize(JsonNullSentinel.JsonNull.GetValue<string>()), "null", StringComparison.Ordinal))!;
+
+    /// <summary>The codes of the problem examples a response shows: the contract's per-response list of codes.</summary>
     private static string[] CodesOf(IOpenApiResponse response) =>
-        response.Extensions?.TryGetValue(ErrorCodesExtension, out var extension) == true && extension is JsonNodeExtension { Node: JsonArray codes }
-            ? codes.Select(code => code!.GetValue<string>()).ToArray()
+        response.Content?.TryGetValue("application/problem+json", out var problem) == true
+            ? (problem.Examples ?? new Dictionary<string, IOpenApiExample>()).Values
+                .Select(example => example.Value?["code"]?.GetValue<string>() ?? throw new InvalidOperationException("A problem example without a code."))
+                .ToArray()
             : [];
 }

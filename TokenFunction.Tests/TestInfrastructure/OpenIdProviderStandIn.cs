@@ -52,6 +52,9 @@ public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposabl
         return provider;
     }
 
+    /// <summary>The provider's TLS certificate, for a worker process to trust (TrustedCertificates).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 TlsCertificate => _tlsCertificate.Certificate;
+
     public HttpMessageHandler CreateTrustingHandler() => _tlsCertificate.CreateTrustingHandler();
 
     /// <summary>A token as the provider would issue it, or signed with another <paramref name="key"/>.</summary>

@@ -59,9 +59,9 @@ public sealed class TestApp : IDisposable
             : run(Function<TFunction>()));
     }
 
-    public Task<HttpResponseData> CallHealthAsync()
+    public Task<HttpResponseData> CallHealthAsync(string method = "GET")
     {
-        var request = FakeHttpRequestData.Create("GET", "/api/health");
+        var request = FakeHttpRequestData.Create(method, "/api/health");
         return InvokeAsync<HealthFunction>(HealthFunction.Name, request, f => f.RunAsync(request));
     }
 
