@@ -52,6 +52,14 @@ public sealed class BearerAuthenticationTests : IAsyncLifetime, IDisposable
         { "HS256 with the public key", "signature" },
         { "no sub claim", "'sub' claim" },
         { "not a JWT", "malformed" },
+        { "audience with a trailing slash", "wrong audience" },
+        { "audience in another case", "wrong audience" },
+        { "no kid", "no kid" },
+        { "kid of no published key, signed by a published one", "unknown signing key" },
+        { "crit [\"exp\"]", "crit" },
+        { "crit []", "crit" },
+        { "crit null", "crit" },
+        { "crit \"b64\"", "crit" },
     };
 
     [Theory]
@@ -87,6 +95,18 @@ public sealed class BearerAuthenticationTests : IAsyncLifetime, IDisposable
             "HS256 with the public key" => _provider.IssueTokenSignedWithPublicKeyAsHmacSecret(),
             "no sub claim" => _provider.IssueToken(customize: d => d.Claims.Remove("sub")),
             "not a JWT" => "not-a-jwt",
+            // Exact audience: Microsoft.IdentityModel would otherwise ignore a trailing slash.
+            "audience with a trailing slash" => _provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience + "/"),
+            "audience in another case" => _provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience.ToUpperInvariant()),
+            // Signed by the published RSA key, so only the header rule can refuse it.
+            "no kid" => _provider.IssueToken(key: new RsaSecurityKey(((RsaSecurityKey)_provider.RsaKey).Rsa)),
+            "kid of no published key, signed by a published one" =>
+                _provider.IssueToken(key: new RsaSecurityKey(((RsaSecurityKey)_provider.RsaKey).Rsa) { KeyId = "rsa-not-published" }),
+            _ when broken.StartsWith("crit ", StringComparison.Ordinal) =>
+                _provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+                {
+                    ["crit"] = System.Text.Json.JsonDocument.Parse(broken["crit ".Length..]).RootElement.Clone(),
+                }),
             _ => throw new ArgumentOutOfRangeException(nameof(broken)),
         };
     }

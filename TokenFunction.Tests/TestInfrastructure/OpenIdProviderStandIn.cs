@@ -97,11 +97,11 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
-    /// <summary>An unsigned token (<c>alg: none</c>) with otherwise valid claims.</summary>
+    /// <summary>An unsigned token (<c>alg: none</c>) with otherwise valid claims, naming a published key as an attacker would.</summary>
     public string IssueUnsignedToken(string subject = "user-1")
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = new { alg = "none", typ = "JWT" };
+        var header = new { alg = "none", typ = "JWT", kid = RsaKey.KeyId };
         var payload = new Dictionary<string, object> { ["iss"] = Authority, ["aud"] = Audience, ["sub"] = subject, ["iat"] = now, ["nbf"] = now, ["exp"] = now + 600 };
         return $"{Encode(header)}.{Encode(payload)}.";
 

@@ -64,6 +64,12 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
             };
         }
 
+        if (CallerTokenHeader.Refusal(token.Value) is { } headerRefusal)
+        {
+            LogRefused(clientAddress, headerRefusal, null);
+            return BearerChallenge.InvalidToken(headerRefusal);
+        }
+
         var result = await _handler.ValidateTokenAsync(token.Value, _parameters);
         if (!result.IsValid)
         {
