@@ -137,7 +137,7 @@ public static partial class HostileRequestCorpus
             yield return new HostileRequest($"GET {query}", "GET", "/api/token" + query, null, null);
         }
 
-        foreach (var generated in IllFormedStrings().Concat(LenientNumbers()).Concat(MediaTypes()).Concat(Amplification()))
+        foreach (var generated in Strings().Concat(LenientNumbers()).Concat(MediaTypes()).Concat(Amplification()))
         {
             yield return generated;
         }

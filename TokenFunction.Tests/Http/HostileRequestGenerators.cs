@@ -82,24 +82,18 @@ public static partial class HostileRequestCorpus
         new(RoomsPath, "autoCloseConfig nested array value", "{\"autoCloseConfig\":{\"type\":\"session-end\",\"x\":[\"", "\"]}}", null),
     ];
 
-    private static IEnumerable<HostileRequest> IllFormedStrings()
-    {
-        foreach (var position in StringPositions)
-        {
-            foreach (var content in IllFormed)
-            {
-                yield return StringAt(position, content, MalformedJsonCode);
-            }
+    /// <summary>Every ill-formed string at every string position of <paramref name="path"/>: the slice also sent through the real worker.</summary>
+    public static IEnumerable<HostileRequest> IllFormedStringsAt(string path) =>
+        from position in StringPositions.Where(p => p.Path == path)
+        from content in IllFormed
+        select StringAt(position, content, MalformedJsonCode);
 
-            if (position.WellFormedCode is { } code)
-            {
-                foreach (var content in WellFormedHostile)
-                {
-                    yield return StringAt(position, content, code);
-                }
-            }
-        }
-    }
+    private static IEnumerable<HostileRequest> Strings() =>
+        IllFormedStringsAt(TokenPath).Concat(IllFormedStringsAt(RoomsPath)).Concat(
+            from position in StringPositions
+            where position.WellFormedCode is not null
+            from content in WellFormedHostile
+            select StringAt(position, content, position.WellFormedCode!));
 
     private static HostileRequest StringAt(StringPosition position, StringContent content, string expectedCode) =>
         new($"{position.Path} {position.Name}: {content.Name}", "POST", position.Path,
