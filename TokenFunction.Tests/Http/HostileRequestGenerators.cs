@@ -155,7 +155,7 @@ public static partial class HostileRequestCorpus
     /// Content-Type values that are not <c>application/json</c> with at most <c>charset=utf-8</c> under RFC 9110's
     /// grammar (media-type = type "/" subtype *( OWS ";" OWS [ parameter ] ); parameter = token "=" ( token / quoted-string )).
     /// </summary>
-    private static readonly string[] RefusedMediaTypes =
+    public static readonly string[] RefusedMediaTypes =
     [
         "application /json", "application/ json", "application / json", "application\t/json", "application/json x",
         "application/json; charset = utf-8", "application/json; charset= utf-8", "application/json; charset =utf-8",
