@@ -73,7 +73,7 @@ public sealed class SecretsOptionsStartupTests
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddSigningCredentials(configuration)
+            .AddTokenFunction(configuration)
             .BuildServiceProvider();
     }
 }
