@@ -9,6 +9,9 @@ namespace TokenFunction.Tests.Http;
 public sealed record HostileRequest(string Name, string Method, string PathAndQuery, byte[]? Body, string? ContentType, string? ExpectedCode = null)
 {
     public override string ToString() => Name;
+
+    /// <summary>What goes over the wire, for telling requests apart whatever their names.</summary>
+    public string Wire => $"{Method} {PathAndQuery} {ContentType} {Convert.ToBase64String(Body ?? [])}";
 }
 
 /// <summary>
@@ -71,7 +74,10 @@ public static partial class HostileRequestCorpus
         "?apikey=x", "?roles=crawler", "?foo", "?code=k&extra=1",
     ];
 
-    public static IEnumerable<HostileRequest> All()
+    /// <summary>The lists overlap (a ttlSeconds of "true" is a wrong JSON value and a bad ttl): each request counts once.</summary>
+    public static IEnumerable<HostileRequest> All() => Generate().DistinctBy(r => r.Wire);
+
+    private static IEnumerable<HostileRequest> Generate()
     {
         foreach (var field in Fields)
         {

@@ -39,7 +39,7 @@ public sealed class HostileRequestTests : IDisposable
         Assert.True(stated.Success, "docs/security.md no longer states the corpus size");
         Assert.Equal(int.Parse(stated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), corpus.Length);
         Assert.Equal(corpus.Length, corpus.Select(r => r.Name).Distinct().Count());
-        Assert.Equal(corpus.Length, corpus.Select(r => $"{r.Method} {r.PathAndQuery} {r.ContentType} {Convert.ToBase64String(r.Body ?? [])}").Distinct().Count());
+        Assert.Equal(corpus.Length, corpus.Select(r => r.Wire).Distinct().Count());
     }
 
     [Theory]
@@ -57,6 +57,20 @@ public sealed class HostileRequestTests : IDisposable
         response.AssertProblem(response.Status, hostile.ExpectedCode ?? response.Json.GetProperty("code").GetString()!);
         Assert.InRange(Encoding.UTF8.GetByteCount(response.Body), 1, MaxProblemBytes);
         Assert.DoesNotContain(_app.Logs, r => r.Id.Id == 2001);
+    }
+
+    [Fact]
+    public async Task A_thousand_unknown_parameters_draw_the_first_20_errors_and_a_count_of_the_rest()
+    {
+        var query = string.Join("&", Enumerable.Range(0, 1000).Select(i => $"u{i}=1"));
+        var request = FakeHttpRequestData.Create("GET", "/api/token?" + query);
+
+        var response = ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+
+        var problem = response.AssertProblem(HttpStatusCode.BadRequest, "unknown_field");
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"u{i}"), problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
+        Assert.Equal(980, problem.GetProperty("errorsOmitted").GetInt32());
+        Assert.Contains("and 999 more", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>

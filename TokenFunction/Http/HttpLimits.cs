@@ -7,4 +7,10 @@ public static class HttpLimits
 
     /// <summary>A token request is flat; anything deeper is refused while parsing, before it costs anything.</summary>
     public const int MaxJsonDepth = 4;
+
+    /// <summary>
+    /// Field errors listed in one problem; the rest are counted (<c>errorsOmitted</c>). A request of a few KB with
+    /// a thousand unknown parameters must not draw an answer a hundred times its size.
+    /// </summary>
+    public const int MaxListedErrors = 20;
 }
