@@ -23,6 +23,7 @@ public static class TokenFunctionServiceCollectionExtensions
             .AddCallers(CallerAuthMode.From(configuration))
             .AddRooms();
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
+        services.AddSingleton<Functions.HealthProbe>();
         return services;
     }
 

@@ -29,6 +29,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
     private readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = BearerTokenReader.MaxTokenLength };
     private readonly Microsoft.IdentityModel.Tokens.TokenValidationParameters _parameters;
     private long _nextMetadataAttemptTicks;
+    private bool _authorityUnavailable;
 
     public BearerCallerAuthenticator(
         ConfigurationManager<OpenIdConnectConfiguration> metadata,
@@ -93,6 +94,8 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         return CallerIdentity.Authenticated(participantId, roles, clientAddress);
     }
 
+    public bool AuthorityUnavailable => Volatile.Read(ref _authorityUnavailable);
+
     private async ValueTask<bool> MetadataAvailableAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcTicks;
@@ -104,12 +107,14 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         try
         {
             await _metadata.GetConfigurationAsync(cancellationToken);
+            Volatile.Write(ref _authorityUnavailable, false);
             return true;
         }
         catch (InvalidOperationException exception)
         {
             // The manager wraps every fetch failure (network, status, bad JSON) in IDX20803.
             Interlocked.Exchange(ref _nextMetadataAttemptTicks, now + AuthorityRetryAfter.Ticks);
+            Volatile.Write(ref _authorityUnavailable, true);
             LogAuthorityUnavailable(_options.MetadataAddress, exception.InnerException?.GetType().Name ?? exception.GetType().Name, AuthorityRetryAfter);
             return false;
         }
