@@ -12,6 +12,7 @@ public static class Program
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.Services.AddTokenFunction(builder.Configuration);
+        builder.UseTokenFunctionMiddleware();
         return builder.Build();
     }
 }

@@ -56,7 +56,7 @@ public sealed class CallerTestApp : IDisposable
     public static KeyValuePair<string, string> Bearer(string token) => new("Authorization", "Bearer " + token);
 
     public async Task<ReadResponse> SendAsync(FakeHttpRequestData request) =>
-        ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        ReadResponse.From(await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     /// <summary>No token left the app: none in the body (checked by AssertProblem) and no issued-token log line.</summary>
     public void AssertNoTokenIssued() => Assert.DoesNotContain(_app.Logs, log => log.Id.Id == 2001);

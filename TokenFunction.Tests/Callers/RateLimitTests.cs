@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using TokenFunction.Functions;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
@@ -74,8 +75,12 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
     public async Task Anonymous_callers_are_limited_per_address_the_front_end_appended_not_per_spoofed_first_hop()
     {
         using var anonymous = new TestApp(TightLimit);
-        async Task<HttpStatusCode> SendAsync(string forwardedFor) => ReadResponse.From(await anonymous.Function<TokenFunction.Functions.IssueTokenFunction>()
-            .RunAsync(FakeHttpRequestData.Create("POST", headers: [new("X-Forwarded-For", forwardedFor)]), CancellationToken.None)).Status;
+        async Task<HttpStatusCode> SendAsync(string forwardedFor)
+        {
+            var request = FakeHttpRequestData.Create("POST", headers: [new("X-Forwarded-For", forwardedFor)]);
+            return ReadResponse.From(await anonymous.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request,
+                f => f.RunAsync(request, CancellationToken.None))).Status;
+        }
 
         // The client forges a new first hop each time; the front end's own entry (the last) stays the same.
         Assert.Equal(HttpStatusCode.OK, await SendAsync("10.0.0.1, 203.0.113.7:50001"));

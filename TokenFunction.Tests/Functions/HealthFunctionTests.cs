@@ -96,6 +96,5 @@ public class HealthFunctionTests
         return provider;
     }
 
-    private static async Task<ReadResponse> CheckAsync(TestApp app) =>
-        ReadResponse.From(await app.Function<HealthFunction>().RunAsync(FakeHttpRequestData.Create("GET", "/api/health")));
+    private static async Task<ReadResponse> CheckAsync(TestApp app) => ReadResponse.From(await app.CallHealthAsync());
 }

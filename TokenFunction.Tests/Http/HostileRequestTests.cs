@@ -50,8 +50,8 @@ public sealed class HostileRequestTests : IDisposable
         var request = FakeHttpRequestData.Create(hostile.Method, hostile.PathAndQuery, hostile.Body, headers);
 
         var response = ReadResponse.From(hostile.PathAndQuery.StartsWith(HostileRequestCorpus.RoomsPath, StringComparison.Ordinal)
-            ? await _app.Function<RoomsFunction>().CreateAsync(request, CancellationToken.None)
-            : await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+            ? await _app.InvokeAsync<RoomsFunction>(RoomsFunction.CreateName, request, f => f.CreateAsync(request, CancellationToken.None))
+            : await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
         Assert.InRange((int)response.Status, 400, 499);
         response.AssertProblem(response.Status, hostile.ExpectedCode ?? response.Json.GetProperty("code").GetString()!);
@@ -65,7 +65,7 @@ public sealed class HostileRequestTests : IDisposable
         var query = string.Join("&", Enumerable.Range(0, 1000).Select(i => $"u{i}=1"));
         var request = FakeHttpRequestData.Create("GET", "/api/token?" + query);
 
-        var response = ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        var response = ReadResponse.From(await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
         var problem = response.AssertProblem(HttpStatusCode.BadRequest, "unknown_field");
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"u{i}"), problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
@@ -89,7 +89,7 @@ public sealed class HostileRequestTests : IDisposable
         }
 
         var request = FakeHttpRequestData.Create("POST", body: mutated, headers: [new("Content-Type", "application/json")]);
-        var response = ReadResponse.From(_app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None).GetAwaiter().GetResult());
+        var response = ReadResponse.From(_app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)).GetAwaiter().GetResult());
 
         if (response.Status != HttpStatusCode.OK)
         {

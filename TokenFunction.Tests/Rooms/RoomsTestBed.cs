@@ -77,11 +77,14 @@ public sealed class RoomsTestBed : IAsyncDisposable
     }
 
     public async Task<ReadResponse> SendCreateAsync(HttpRequestData request) =>
-        Checked(ReadResponse.From(await App.Function<RoomsFunction>().CreateAsync(request, CancellationToken.None)));
+        Checked(ReadResponse.From(await App.InvokeAsync<RoomsFunction>(RoomsFunction.CreateName, request, f => f.CreateAsync(request, CancellationToken.None))));
 
-    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET", string? bearerToken = null) =>
-        Checked(ReadResponse.From(await App.Function<RoomsFunction>().ValidateAsync(
-            FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId), headers: Bearer(bearerToken)), roomId, CancellationToken.None)));
+    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET", string? bearerToken = null)
+    {
+        var request = FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId), headers: Bearer(bearerToken));
+        return Checked(ReadResponse.From(await App.InvokeAsync<RoomsFunction>(RoomsFunction.ValidateName, request,
+            f => f.ValidateAsync(request, roomId, CancellationToken.None))));
+    }
 
     private static KeyValuePair<string, string>[] Bearer(string? token) => token is null ? [] : [CallerTestApp.Bearer(token)];
 

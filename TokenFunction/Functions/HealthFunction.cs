@@ -11,7 +11,9 @@ namespace TokenFunction.Functions;
 /// </summary>
 public sealed class HealthFunction(HealthProbe probe)
 {
-    [Function("Health")]
+    public const string Name = "Health";
+
+    [Function(Name)]
     public Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData request)
     {

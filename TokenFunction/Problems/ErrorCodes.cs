@@ -71,6 +71,10 @@ public static class ErrorCodes
     public static readonly ErrorCode UpstreamTimeout =
         new("upstream_timeout", HttpStatusCode.GatewayTimeout, "VideoSDK did not answer in time");
 
+    /// <summary>An unexpected failure inside the service: the body carries only a traceId, the log the cause.</summary>
+    public static readonly ErrorCode InternalError =
+        new("internal_error", HttpStatusCode.InternalServerError, "Internal error");
+
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
         MethodNotAllowed, UnsupportedMediaType, BodyTooLarge, MalformedJson, InvalidFieldType, UnknownField,
@@ -79,6 +83,6 @@ public static class ErrorCodes
         CallerTokenInvalid, CallerAuthorityUnavailable, ParticipantMismatch, RoomRequired, RateLimited,
         SigningCredentialsUnavailable,
         RoomCreateNotAllowed, RoomNotFound, RoomRequestRejected, UpstreamRateLimited, UpstreamCredentialsRejected,
-        UpstreamError, UpstreamTimeout,
+        UpstreamError, UpstreamTimeout, InternalError,
     ];
 }
