@@ -9,11 +9,15 @@ public sealed class LocalModeWorker : FunctionsHostFixture
     private readonly FunctionsHostOptions _options = SampleSettings();
 
     /// <summary>
-    /// The repository's local.settings.sample.json as it is, placeholder secret included: the app refuses to
-    /// start with a secret shorter than 32 bytes, so the sample a developer copies must satisfy that rule.
+    /// The repository's local.settings.sample.json, placeholder secret included: the app refuses to start with a
+    /// secret shorter than 32 bytes, so the sample a developer copies must satisfy that rule. Only the rate limit
+    /// is raised: every test request comes from one address, and these tests are not about the limiter.
     /// </summary>
     public static FunctionsHostOptions SampleSettings() =>
-        new FunctionsHostOptions().WithSettingsFile(Path.Combine(AppContext.BaseDirectory, "local.settings.sample.json"));
+        new FunctionsHostOptions()
+            .WithSettingsFile(Path.Combine(AppContext.BaseDirectory, "local.settings.sample.json"))
+            .WithSetting("RateLimit__Burst", "100000")
+            .WithSetting("RateLimit__TokensPerPeriod", "100000");
 
     public string ApiKey => _options.AppSettings["VideoSdk__ApiKey"];
 
