@@ -137,6 +137,8 @@ public sealed class OpenApiContractTests
         ["POST /token 403"] = () => AsCaller((provider, app) => app.PostAsync(provider.IssueToken("alice"), "{\"participantId\":\"bob\"}")),
         ["POST /token 405"] = () => Token(FakeHttpRequestData.Create("DELETE")),
         ["POST /token 413"] = () => Token(TooLarge()),
+        ["POST /token 414"] = () => Token(LongQuery("POST")),
+        ["GET /token 414"] = () => Token(LongQuery("GET")),
         ["POST /token 415"] = () => Token(FakeHttpRequestData.Json("{}", contentType: "text/plain")),
         ["POST /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Json("{}"))),
         ["POST /token 503"] = () => Token(FakeHttpRequestData.Json("{}"), WithoutCredentials),
@@ -186,6 +188,10 @@ public sealed class OpenApiContractTests
         provider.Setup(p => p.GetHealth()).Throws(new InvalidOperationException("broken on purpose"));
         services.AddSingleton(provider.Object);
     }
+
+    private static FakeHttpRequestData LongQuery(string method) =>
+        FakeHttpRequestData.Create(method, "/api/token?roomId=" + new string('a', HttpLimits.MaxQueryLength), "{}"u8.ToArray(),
+            [new("Content-Type", "application/json")]);
 
     private static FakeHttpRequestData TooLarge() =>
         FakeHttpRequestData.Create("POST", body: Encoding.UTF8.GetBytes(new string(' ', HttpLimits.MaxBodyBytes + 1)),

@@ -177,17 +177,19 @@ public static partial class HostileRequestCorpus
     /// <summary>Small requests that would draw long answers if every refusal were listed.</summary>
     private static IEnumerable<HostileRequest> Amplification()
     {
-        foreach (var count in new[] { 21, 100, 1000 })
+        foreach (var count in new[] { 21, 100, 250, 1000 })
         {
             var unknown = string.Join("&", Enumerable.Range(0, count).Select(i => $"u{i}=1"));
-            yield return new HostileRequest($"GET with {count} unknown parameters", "GET", $"{TokenPath}?{unknown}", null, null, "unknown_field");
-            yield return new HostileRequest($"POST with {count} unknown parameters", "POST", $"{TokenPath}?{unknown}", "{}"u8.ToArray(), "application/json", "unknown_field");
+            var code = unknown.Length < 2048 ? "unknown_field" : "query_too_long";
+            yield return new HostileRequest($"GET with {count} unknown parameters", "GET", $"{TokenPath}?{unknown}", null, null, code);
+            yield return new HostileRequest($"POST with {count} unknown parameters", "POST", $"{TokenPath}?{unknown}", "{}"u8.ToArray(), "application/json", code);
         }
 
         var fields = "{" + string.Join(",", Enumerable.Range(0, 300).Select(i => $"\"u{i}\":1")) + "}";
         yield return new HostileRequest("POST with 300 unknown fields", "POST", TokenPath, Encoding.UTF8.GetBytes(fields), "application/json", "unknown_field");
         yield return new HostileRequest("rooms POST with 300 unknown fields", "POST", RoomsPath, Encoding.UTF8.GetBytes(fields), "application/json", "unknown_field");
-        yield return new HostileRequest("GET with a 6 KB parameter name", "GET", $"{TokenPath}?{new string('n', 6000)}=1", null, null, "unknown_field");
+        yield return new HostileRequest("GET with a 2 KB parameter name", "GET", $"{TokenPath}?{new string('n', 2000)}=1", null, null, "unknown_field");
+        yield return new HostileRequest("GET with a 6 KB parameter name", "GET", $"{TokenPath}?{new string('n', 6000)}=1", null, null, "query_too_long");
     }
 
     /// <summary>Case names stay printable and distinct.</summary>

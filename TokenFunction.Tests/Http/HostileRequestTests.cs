@@ -60,17 +60,17 @@ public sealed class HostileRequestTests : IDisposable
     }
 
     [Fact]
-    public async Task A_thousand_unknown_parameters_draw_the_first_20_errors_and_a_count_of_the_rest()
+    public async Task Two_hundred_fifty_unknown_parameters_draw_the_first_20_errors_and_a_count_of_the_rest()
     {
-        var query = string.Join("&", Enumerable.Range(0, 1000).Select(i => $"u{i}=1"));
+        var query = string.Join("&", Enumerable.Range(0, 250).Select(i => $"u{i}=1"));
         var request = FakeHttpRequestData.Create("GET", "/api/token?" + query);
 
         var response = ReadResponse.From(await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
         var problem = response.AssertProblem(HttpStatusCode.BadRequest, "unknown_field");
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"u{i}"), problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
-        Assert.Equal(980, problem.GetProperty("errorsOmitted").GetInt32());
-        Assert.Contains("and 999 more", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(230, problem.GetProperty("errorsOmitted").GetInt32());
+        Assert.Contains("and 249 more", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -5,6 +5,12 @@ public static class HttpLimits
 {
     public const int MaxBodyBytes = 4 * 1024;
 
+    /// <summary>
+    /// The longest query string (as sent, percent-encoded) the token endpoint reads; a real one is under 300
+    /// characters. Longer ones are refused before they are parsed.
+    /// </summary>
+    public const int MaxQueryLength = 2 * 1024;
+
     /// <summary>A token request is flat; anything deeper is refused while parsing, before it costs anything.</summary>
     public const int MaxJsonDepth = 4;
 
