@@ -7,7 +7,7 @@ using TokenFunction.Tests.TestInfrastructure;
 namespace TokenFunction.Tests.Callers;
 
 /// <summary>The per-caller token bucket: a burst passes, the next request gets 429 with Retry-After, and the bucket refills.</summary>
-public sealed class RateLimitTests : IAsyncLifetime, IDisposable
+public sealed class RateLimitTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
     // A one-second window keeps the recovery test short: the limiter runs on its own clock, not a TimeProvider.
     private static readonly Dictionary<string, string?> TightLimit = new()
@@ -17,23 +17,14 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
         ["RateLimit:ReplenishmentPeriod"] = "00:00:01",
     };
 
-    private OpenIdProviderStandIn _provider = null!;
-    private CallerTestApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await OpenIdProviderStandIn.StartAsync();
-        _app = new CallerTestApp(_provider, TightLimit);
-    }
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
+    private readonly CallerTestApp _app = new(provider, TightLimit);
 
     public void Dispose() => _app.Dispose();
 
     [Fact]
     public async Task Over_the_limit_a_caller_gets_429_with_Retry_After_and_recovers_after_the_window()
     {
-        var alice = _provider.IssueToken("alice");
+        var alice = await provider.GetTokenAsync(ProviderClients.Alice);
         Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(alice)).Status);
         Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(alice)).Status);
 
@@ -44,7 +35,7 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
         Assert.InRange(int.Parse(limited.Header("Retry-After")!, CultureInfo.InvariantCulture), 1, 2);
         Assert.Equal(2, _app.App.Logs.Count(log => log.Id.Id == 2001));
 
-        var recovered = await BearerAuthenticationTests.PollUntilAsync(() => _app.PostAsync(alice), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
+        var recovered = await CallerTestApp.PollUntilAsync(() => _app.PostAsync(alice), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
         Assert.Equal(HttpStatusCode.OK, recovered.Status);
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(3));
     }
@@ -61,14 +52,14 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Each_caller_has_its_own_bucket()
     {
-        var alice = _provider.IssueToken("alice");
+        var alice = await provider.GetTokenAsync(ProviderClients.Alice);
         for (var i = 0; i < 3; i++)
         {
             await _app.PostAsync(alice);
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, (await _app.PostAsync(alice)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken("bob"))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(await provider.GetTokenAsync(ProviderClients.Bob))).Status);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class RoomsTestBed : IAsyncDisposable
     /// Bearer mode against <paramref name="provider"/>, where holders of <see cref="CreatorRole"/> may create rooms
     /// (<c>Rooms:AllowCreate</c> belongs to anonymous mode, so it is unset here).
     /// </summary>
-    public static Task<RoomsTestBed> StartSignedInAsync(OpenIdProviderStandIn provider, IDictionary<string, string?>? settings = null)
+    public static Task<RoomsTestBed> StartSignedInAsync(ITestOpenIdProvider provider, IDictionary<string, string?>? settings = null)
     {
         var all = CallerTestApp.AuthoritySettings(provider);
         all["Rooms:AllowCreate"] = null;

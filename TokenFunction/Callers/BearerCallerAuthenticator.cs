@@ -2,10 +2,10 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using TokenFunction.Problems;
-using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Callers;
 
@@ -28,6 +28,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
     private readonly ILogger<BearerCallerAuthenticator> _logger;
     private readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = BearerTokenReader.MaxTokenLength };
     private readonly Microsoft.IdentityModel.Tokens.TokenValidationParameters _parameters;
+    private readonly CallerClaimReader _claims;
     private long _nextMetadataAttemptTicks;
     private bool _authorityUnavailable;
 
@@ -42,6 +43,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         _time = time;
         _logger = logger;
         _parameters = CallerTokenValidation.Create(_options, metadata);
+        _claims = new CallerClaimReader(_options);
     }
 
     public async ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken)
@@ -74,24 +76,24 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         var result = await _handler.ValidateTokenAsync(token.Value, _parameters);
         if (!result.IsValid)
         {
-            var reason = TokenRefusalReasons.Describe(result.Exception, _options);
+            var reason = result.Exception is SecurityTokenMalformedException or ArgumentException && _claims.ParticipantClaimRefusalOfUnreadable(token.Value) is { } claim
+                ? claim
+                : TokenRefusalReasons.Describe(result.Exception, _options);
             var failure = result.Exception?.GetType();
             LogRefused(clientAddress, reason, failure);
             return BearerChallenge.InvalidToken(reason);
         }
 
-        var jwt = (JsonWebToken)result.SecurityToken;
-        if (!jwt.TryGetPayloadValue<string>(_options.ParticipantIdClaim, out var participantId)
-            || !Identifiers.ParticipantId.IsValid(participantId))
+        using var payload = CallerClaimReader.ReadPayload((JsonWebToken)result.SecurityToken);
+        var participantId = _claims.ReadParticipantId(payload.RootElement);
+        var roles = _claims.ReadRoles(payload.RootElement);
+        if ((participantId.Refusal ?? roles.Refusal) is { } refusal)
         {
-            var reason = $"its '{_options.ParticipantIdClaim}' claim is missing or not usable as a participant id ({Identifiers.ParticipantId.Description})";
-            LogRefused(clientAddress, reason, null);
-            return BearerChallenge.InvalidToken(reason);
+            LogRefused(clientAddress, refusal, null);
+            return BearerChallenge.InvalidToken(refusal);
         }
 
-        // JsonWebToken lists an array claim as one claim per element, so a string and an array read alike.
-        var roles = jwt.Claims.Where(c => c.Type == _options.RolesClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray();
-        return CallerIdentity.Authenticated(participantId, roles, clientAddress);
+        return CallerIdentity.Authenticated(participantId.Value!, roles.Value!, clientAddress);
     }
 
     public bool AuthorityUnavailable => Volatile.Read(ref _authorityUnavailable);

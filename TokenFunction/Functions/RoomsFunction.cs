@@ -11,7 +11,7 @@ using TokenFunction.VideoSdk;
 namespace TokenFunction.Functions;
 
 /// <summary><c>POST /api/rooms</c> creates a room; <c>GET /api/rooms/{roomId}</c> checks one exists. Both through VideoSDK's REST API.</summary>
-public sealed class RoomsFunction(IRoomCreationPolicy creationPolicy, IVideoSdkRoomsClient rooms)
+public sealed class RoomsFunction(IRoomCreationPolicy creationPolicy, VideoSdkRoomsClient rooms)
 {
     public const string CreateName = "CreateRoom";
     public const string ValidateName = "ValidateRoom";

@@ -30,7 +30,7 @@ public static class RoomsServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<RoleRoomCreationPolicy>(sp)
             : ActivatorUtilities.CreateInstance<SettingRoomCreationPolicy>(sp));
 
-        services.AddHttpClient<IVideoSdkRoomsClient, VideoSdkRoomsClient>((sp, http) =>
+        services.AddHttpClient<VideoSdkRoomsClient>((sp, http) =>
             {
                 var rooms = sp.GetRequiredService<IOptions<RoomsOptions>>().Value;
                 http.BaseAddress = WithTrailingSlash(rooms.VideoSdkBaseUrl);
