@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace TokenFunction;
 
-public static class Program
+internal static class Program
 {
     public static void Main(string[] args) => CreateHost(args).Run();
 

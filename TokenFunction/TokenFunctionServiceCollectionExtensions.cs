@@ -9,7 +9,7 @@ using TokenFunction.Tokens;
 namespace TokenFunction;
 
 /// <summary>The one composition of the app's services, used by <see cref="Program"/> and by every test that builds the app.</summary>
-public static class TokenFunctionServiceCollectionExtensions
+internal static class TokenFunctionServiceCollectionExtensions
 {
     /// <summary>
     /// Every feature, validated at start-up. The two modes are decided here, once, from <paramref name="configuration"/>:
@@ -23,7 +23,8 @@ public static class TokenFunctionServiceCollectionExtensions
             .AddCallers(CallerAuthMode.From(configuration))
             .AddRooms();
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
-        services.AddSingleton<Functions.HealthProbe>();
+        services.AddSingleton(sp => new Functions.HealthProbe(
+            sp.GetRequiredService<ISigningCredentialsProvider>(), sp.GetRequiredService<ICallerAuthenticator>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -13,7 +13,7 @@ namespace TokenFunction.Callers;
 /// Validates the caller's bearer token against the configured authority (signature against its published
 /// keys, issuer, audience, lifetime, algorithm) and reads the caller's participant id and roles from it.
 /// </summary>
-public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
+internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
 {
     /// <summary>
     /// After a failed first read of the authority's metadata, how long callers are answered 503 without

@@ -1,7 +1,7 @@
 namespace TokenFunction.Callers;
 
 /// <summary>Who may ask for tokens: callers signed in with an OpenID Connect provider, or, on purpose, anyone.</summary>
-public sealed class CallerAuthOptions
+internal sealed class CallerAuthOptions
 {
     public const string SectionName = "CallerAuth";
 

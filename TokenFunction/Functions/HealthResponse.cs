@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TokenFunction.Functions;
 
 /// <summary>The anonymous health answer: healthy, or unhealthy with one of <see cref="Problems.HealthReasons"/>; nothing more.</summary>
-public sealed record HealthResponse(
+internal sealed record HealthResponse(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("reason")] string? Reason)
 {

@@ -6,7 +6,7 @@ namespace TokenFunction.Problems;
 /// Every error code the service can answer with. This is the single list: the README and the API
 /// contract are checked against it, so add new codes here and nowhere else.
 /// </summary>
-public static class ErrorCodes
+internal static class ErrorCodes
 {
     public static readonly ErrorCode MethodNotAllowed =
         new("method_not_allowed", HttpStatusCode.MethodNotAllowed, "Method not allowed");

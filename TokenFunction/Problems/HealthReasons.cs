@@ -4,7 +4,7 @@ namespace TokenFunction.Problems;
 /// The only reasons an anonymous <c>GET /api/health</c> gives for being unhealthy: fixed codes, documented in
 /// docs/security.md and the API contract. The failure itself (backend, status, exception, bounds) goes to the log.
 /// </summary>
-public static class HealthReasons
+internal static class HealthReasons
 {
     /// <summary>The signing secret has never been loaded (or not since start).</summary>
     public const string CredentialsUnavailable = "credentials_unavailable";

@@ -9,7 +9,7 @@ using TokenFunction.Callers;
 
 namespace TokenFunction.Rooms;
 
-public static class RoomsServiceCollectionExtensions
+internal static class RoomsServiceCollectionExtensions
 {
     /// <summary>Largest VideoSDK answer read; a room is well under 2 KB.</summary>
     private const int MaxResponseBytes = 64 * 1024;

@@ -5,7 +5,7 @@ using Azure.Security.KeyVault.Secrets;
 namespace TokenFunction.Secrets;
 
 /// <summary>How the process's one <see cref="SecretClient"/> authenticates (as the app's managed identity, or as the developer) and retries.</summary>
-public static class KeyVaultClientFactory
+internal static class KeyVaultClientFactory
 {
     /// <summary>
     /// Set by App Service and Azure Functions wherever a managed identity is available; its absence means

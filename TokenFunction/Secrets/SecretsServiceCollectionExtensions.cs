@@ -7,7 +7,7 @@ using TokenFunction.Platform;
 
 namespace TokenFunction.Secrets;
 
-public static class SecretsServiceCollectionExtensions
+internal static class SecretsServiceCollectionExtensions
 {
     /// <summary>
     /// The signing-credentials source of <paramref name="mode"/>: Key Vault (cached, refreshed in the background),
