@@ -33,6 +33,7 @@ public class PublicSurfaceTests
         "TokenFunction.Secrets.CredentialsLookup",
         "TokenFunction.Secrets.ISigningCredentialsProvider",
         "TokenFunction.Secrets.SigningCredentials",
+        "TokenFunction.Telemetry.ServiceMetrics",
         "TokenFunction.Tokens.IssuedToken",
         "TokenFunction.Tokens.Jwt.ManagementToken",
         "TokenFunction.Tokens.Jwt.VideoSdkTokenMinter",

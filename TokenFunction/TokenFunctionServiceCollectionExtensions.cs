@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
 using TokenFunction.Rooms;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 using TokenFunction.Tokens;
 
 namespace TokenFunction;
@@ -21,7 +22,10 @@ internal static class TokenFunctionServiceCollectionExtensions
             .AddSigningCredentials(CredentialsMode.From(configuration))
             .AddTokenIssuing()
             .AddCallers(CallerAuthMode.From(configuration))
-            .AddRooms();
+            .AddRooms()
+            // Application Insights ingestion authenticates as the app: the identity that also reads the vault.
+            .AddServiceTelemetry(configuration, () => KeyVaultClientFactory.CreateCredential(
+                configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions()));
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
         services.AddSingleton(sp => new Functions.HealthProbe(
             sp.GetRequiredService<ISigningCredentialsProvider>(), sp.GetRequiredService<ICallerAuthenticator>(), sp.GetRequiredService<TimeProvider>()));

@@ -48,9 +48,17 @@ param operatorPrincipalId string = ''
 @description('Kind of principal operatorPrincipalId names. azd passes AZURE_PRINCIPAL_TYPE, which the preprovision hook derives from the signed-in account (a pipeline signs in as a ServicePrincipal).')
 param operatorPrincipalType string = 'User'
 
+@description('Where the alerts are e-mailed (docs/operate.md). Empty: they show in the portal only.')
+param alertEmail string = ''
+
 @description('Browser origins allowed to call the endpoint (exact https origins). Any "*" makes the deployment fail.')
 param corsAllowedOrigins string[] = []
 
+// Memory does not decide the size; CPU does. The worker peaks at about 115 MiB (123 MiB in vault mode) under
+// 64 concurrent requests, but each size also sets the CPU share (512 MB about 0.25 core, 2048 about 1, 4096
+// about 2), and cold start is CPU-bound (about 0.4 s of worker CPU to the first token). 512 MB would bill a
+// quarter per second for roughly four times the seconds and a much slower first token; 2048 keeps a full core.
+// Measured: docs/performance.md.
 @allowed([512, 2048, 4096])
 @description('Memory of one Flex Consumption instance, in MB.')
 param instanceMemoryMB int = 2048
@@ -176,6 +184,21 @@ module monitoring 'monitoring/monitoring.bicep' = {
     logAnalyticsName: names.logAnalytics
     applicationInsightsName: names.appInsights
     logRetentionInDays: logRetentionInDays
+  }
+}
+
+// Alert rules, their action group and the operator's workbook over the app's Application Insights (docs/operate.md).
+module observability 'monitoring/observability.bicep' = {
+  name: 'observability'
+  // The rules and the workbook need the component to exist; its id is computed, so the order is stated.
+  dependsOn: [monitoring]
+  params: {
+    location: location
+    tags: allTags
+    namePrefix: resourceToken
+    // Computed from the name (known before deployment) rather than the module's output, for What-If's sake.
+    appInsightsId: resourceId('Microsoft.Insights/components', names.appInsights)
+    alertEmail: alertEmail
   }
 }
 

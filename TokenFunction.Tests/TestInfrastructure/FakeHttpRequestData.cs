@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
 namespace TokenFunction.Tests.TestInfrastructure;
@@ -32,10 +33,13 @@ public sealed class FakeHttpRequestData : HttpRequestData
         string method,
         string pathAndQuery = "/api/token",
         byte[]? body = null,
-        IEnumerable<KeyValuePair<string, string>>? headers = null)
+        IEnumerable<KeyValuePair<string, string>>? headers = null,
+        IServiceProvider? services = null)
     {
         var context = new Mock<FunctionContext>();
         context.SetupGet(c => c.InvocationId).Returns(Guid.NewGuid().ToString());
+        // The invocation's services, as the worker provides them; by default none of the app's (no refusal is counted).
+        context.SetupGet(c => c.InstanceServices).Returns(services ?? NoServices);
         context.SetupGet(c => c.Items).Returns(new Dictionary<object, object>());
         var headerCollection = new HttpHeadersCollection();
         foreach (var (name, value) in headers ?? [])
@@ -46,6 +50,8 @@ public sealed class FakeHttpRequestData : HttpRequestData
         return new FakeHttpRequestData(context.Object, method, new Uri(new Uri("http://localhost:7071"), pathAndQuery),
             new MemoryStream(body ?? []), headerCollection);
     }
+
+    private static readonly IServiceProvider NoServices = new ServiceCollection().BuildServiceProvider();
 
     public static FakeHttpRequestData Json(string json, string method = "POST", string contentType = "application/json") =>
         Create(method, body: Encoding.UTF8.GetBytes(json), headers: [new("Content-Type", contentType)]);

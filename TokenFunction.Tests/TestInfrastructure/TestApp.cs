@@ -39,6 +39,9 @@ public sealed class TestApp : IDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>The app's container, as the worker hands it to an invocation (<c>FunctionContext.InstanceServices</c>).</summary>
+    public IServiceProvider Services => _services;
+
     /// <summary>Functions are not registered in DI: the worker activates them with their dependencies, as here.</summary>
     public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
 

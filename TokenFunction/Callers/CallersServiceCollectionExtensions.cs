@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using TokenFunction.Platform;
 
+
 namespace TokenFunction.Callers;
 
 internal static class CallersServiceCollectionExtensions

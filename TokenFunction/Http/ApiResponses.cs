@@ -3,7 +3,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.DependencyInjection;
 using TokenFunction.Problems;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Http;
 
@@ -16,8 +18,10 @@ internal static class ApiResponses
     public static Task<HttpResponseData> JsonAsync<T>(HttpRequestData request, HttpStatusCode status, T body, JsonTypeInfo<T> typeInfo) =>
         WriteAsync(request, status, JsonContentType, JsonSerializer.SerializeToUtf8Bytes(body, typeInfo));
 
+    /// <summary>The refusal as problem+json; every refusal passes here, so here it is counted (and logged in summary, see <see cref="Refusals"/>).</summary>
     public static async Task<HttpResponseData> ProblemAsync(HttpRequestData request, ApiProblem problem)
     {
+        request.FunctionContext.InstanceServices.GetService<Refusals>()?.Record(problem);
         var document = new ProblemDocument(
             problem.Error.Type,
             problem.Error.Title,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ExecutionRejectedException = Polly.ExecutionRejectedException;
 using Polly.Timeout;
 using TokenFunction.Problems;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Rooms;
 
@@ -18,6 +20,7 @@ public sealed partial class VideoSdkRoomsClient(
     ManagementTokenSource tokens,
     IOptions<RoomsOptions> options,
     TimeProvider timeProvider,
+    ServiceMetrics metrics,
     ILogger<VideoSdkRoomsClient> logger)
 {
     /// <summary>Set on requests that may be sent twice with the same effect; the retry strategy reads it.</summary>
@@ -42,6 +45,7 @@ public sealed partial class VideoSdkRoomsClient(
     {
         var message = new HttpRequestMessage(HttpMethod.Get, $"v2/rooms/validate/{Uri.EscapeDataString(roomId)}");
         message.Options.Set(RetrySafe, true);
+        message.Options.Set(ServiceActivities.UrlTemplate, "v2/rooms/validate/{roomId}");
         return SendAsync(message, RoomOperation.Validate(roomId), cancellationToken);
     }
 
@@ -57,7 +61,9 @@ public sealed partial class VideoSdkRoomsClient(
         // VideoSDK expects the raw JWT, with no "Bearer" scheme.
         message.Headers.TryAddWithoutValidation("Authorization", token.Value.Token);
 
+        var started = Stopwatch.GetTimestamp();
         var outcome = await ExchangeAsync(message, operation, cancellationToken);
+        metrics.VideoSdkCalled(operation.Name, started, outcome.Problem?.Error.Code);
         if (outcome.Succeeded)
         {
             LogSucceeded(operation.Name, outcome.Value.RoomId);
@@ -115,6 +121,7 @@ public sealed partial class VideoSdkRoomsClient(
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "VideoSDK room {Operation} succeeded for room {RoomId}")]
     private partial void LogSucceeded(string operation, string roomId);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "VideoSDK room {Operation} failed with {ErrorCode}: {Detail}")]
+    // Debug: during a VideoSDK outage this would be a line per request; Refusals reports the outage in a few lines.
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "VideoSDK room {Operation} failed with {ErrorCode}: {Detail}")]
     private partial void LogFailed(string operation, string errorCode, string detail);
 }

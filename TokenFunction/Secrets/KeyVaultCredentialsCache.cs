@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Secrets;
 
@@ -8,24 +9,39 @@ namespace TokenFunction.Secrets;
 /// is read by <see cref="KeyVaultRefreshService"/> on a schedule, and once on demand before the first
 /// load, with every concurrent caller sharing that one fetch.
 /// </summary>
-internal sealed partial class KeyVaultCredentialsCache(
-    KeyVaultCredentialsLoader loader,
-    IOptions<KeyVaultOptions> options,
-    TimeProvider timeProvider,
-    ILogger<KeyVaultCredentialsCache> logger) : ISigningCredentialsProvider
+internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProvider
 {
     public const string SourceName = "keyVault";
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
-    private readonly KeyVaultOptions _options = options.Value;
+    private readonly KeyVaultCredentialsLoader _loader;
+    private readonly KeyVaultOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ServiceMetrics _metrics;
+    private readonly ILogger<KeyVaultCredentialsCache> _logger;
     private readonly Lock _gate = new();
     private LoadedCredentials? _current;
     private Task<bool>? _inFlight;
     private bool _attempted;
     private int _consecutiveFailures;
     private string? _lastFailure;
+
+    public KeyVaultCredentialsCache(
+        KeyVaultCredentialsLoader loader,
+        IOptions<KeyVaultOptions> options,
+        TimeProvider timeProvider,
+        ServiceMetrics metrics,
+        ILogger<KeyVaultCredentialsCache> logger)
+    {
+        _loader = loader;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        metrics.ObserveSigningCredentialsAge(() => Volatile.Read(ref _current) is { } current ? timeProvider.GetUtcNow() - current.LoadedAt : null);
+    }
 
     private sealed record LoadedCredentials(SigningCredentials Credentials, DateTimeOffset LoadedAt);
 
@@ -115,13 +131,20 @@ internal sealed partial class KeyVaultCredentialsCache(
     private async Task<bool> RunRefreshAsync()
     {
         await Task.Yield();
+        // A root span of its own (no request is waiting on a scheduled refresh) for the Key Vault SDK's spans to nest in.
+        using var activity = ServiceActivities.Source.StartActivity(ServiceActivities.RefreshSigningCredentials);
         try
         {
-            var credentials = await loader.LoadAsync(CancellationToken.None);
+            var credentials = await _loader.LoadAsync(CancellationToken.None);
             var previous = Volatile.Read(ref _current);
-            Volatile.Write(ref _current, new LoadedCredentials(credentials, timeProvider.GetUtcNow()));
-            Volatile.Write(ref _consecutiveFailures, 0);
+            Volatile.Write(ref _current, new LoadedCredentials(credentials, _timeProvider.GetUtcNow()));
+            var failuresBefore = Interlocked.Exchange(ref _consecutiveFailures, 0);
             Volatile.Write(ref _lastFailure, null);
+            if (failuresBefore > 0)
+            {
+                LogRecovered(failuresBefore);
+            }
+
             if (previous is null)
             {
                 LogLoaded(credentials.Version);
@@ -140,6 +163,8 @@ internal sealed partial class KeyVaultCredentialsCache(
             var failures = Interlocked.Increment(ref _consecutiveFailures);
             var description = KeyVaultFailure.Describe(exception);
             Volatile.Write(ref _lastFailure, description);
+            _metrics.KeyVaultRefreshFailed(KeyVaultFailure.Classify(exception));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, description);
             LogRefreshFailed(failures, description, NextRefreshDelay);
             return false;
         }
@@ -152,7 +177,7 @@ internal sealed partial class KeyVaultCredentialsCache(
         }
     }
 
-    private bool IsTooStale(LoadedCredentials current) => timeProvider.GetUtcNow() - current.LoadedAt > _options.MaxStaleness;
+    private bool IsTooStale(LoadedCredentials current) => _timeProvider.GetUtcNow() - current.LoadedAt > _options.MaxStaleness;
 
     private TimeSpan RetryAfter()
     {
@@ -167,6 +192,10 @@ internal sealed partial class KeyVaultCredentialsCache(
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
         Message = "VideoSDK signing secret rotated from version {PreviousVersion} to {SecretVersion}")]
     private partial void LogRotated(string? previousVersion, string? secretVersion);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information,
+        Message = "Key Vault read again after {ConsecutiveFailures} failed attempts: signing credentials are current")]
+    private partial void LogRecovered(int consecutiveFailures);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
         Message = "Key Vault read failed ({ConsecutiveFailures} in a row): {Failure} Next attempt in {RetryDelay}")]

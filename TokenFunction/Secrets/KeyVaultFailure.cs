@@ -32,6 +32,23 @@ internal static class KeyVaultFailure
         _ => $"Reading Key Vault failed ({exception.GetType().Name}).",
     };
 
+    /// <summary>A short, fixed name for the failure's kind, for a metric tag: never a message or a secret name.</summary>
+    public static string Classify(Exception exception) => exception switch
+    {
+        RequestFailedException { Status: 403 } failure when InnerErrorCode(failure) == ForbiddenByRbac => "forbidden_by_rbac",
+        RequestFailedException { Status: 403 } => "forbidden",
+        RequestFailedException { Status: 404 } => "not_found",
+        RequestFailedException { Status: 429 } => "throttled",
+        RequestFailedException { Status: >= 500 } => "server_error",
+        RequestFailedException { Status: 0 } => "network",
+        RequestFailedException => "http_error",
+        AuthenticationFailedException or CredentialUnavailableException => "credential",
+        TimeoutException => "timeout",
+        InvalidDataException => "invalid_secret",
+        AggregateException { InnerExceptions: [.., var lastTry] } => Classify(lastTry),
+        _ => "other",
+    };
+
     private static string? InnerErrorCode(RequestFailedException failure)
     {
         var content = failure.GetRawResponse()?.Content;

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using TokenFunction.Telemetry;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Secrets;
+
+/// <summary>
+/// What an operator sees of the vault: the Azure SDK's own spans under the refresh's span, and the failure counter
+/// and age gauge, through OpenTelemetry's in-memory exporter.
+/// </summary>
+[Collection(SharedManagedIdentity.Name)]
+public sealed class KeyVaultTelemetryTests(ManagedIdentityFixture identity)
+{
+    [Fact]
+    public async Task A_vault_read_gives_dependency_spans_under_the_refresh_span_with_no_secret_or_bearer_token_in_them()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(TelemetryNames.ActivitySourceName, TelemetryNames.AzureSdkActivitySources)
+            .AddInMemoryExporter(spans)
+            .Build();
+        await using var pipeline = await SecretPipeline.StartAsync(identity);
+        pipeline.SeedCredentials();
+
+        var served = await pipeline.ServedCredentialsAsync();
+        tracing.ForceFlush();
+
+        Assert.NotNull(served);
+        var refresh = Assert.Single(spans, s => s.DisplayName == ServiceActivities.RefreshSigningCredentials
+            && spans.Any(child => child.TraceId == s.TraceId && child.Source.Name.StartsWith("Azure.", StringComparison.Ordinal)));
+        var vaultSpans = spans.Where(s => s.TraceId == refresh.TraceId && s != refresh).ToList();
+        Assert.Contains(vaultSpans, s => s.DisplayName == "SecretClient.GetSecret");
+        // The HTTP calls to the vault, as dependencies: one per secret (after the challenge round trip).
+        Assert.Contains(vaultSpans, s => s.Kind == ActivityKind.Client
+            && $"{s.GetTagItem("url.full")}".StartsWith(pipeline.Vault.VaultUri.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
+
+        var recorded = string.Join('\n', vaultSpans.Append(refresh).SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}").Append(s.DisplayName)));
+        Assert.DoesNotContain(System.Text.Encoding.UTF8.GetString(served.SecretBytes), recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain(served.ApiKey, recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bearer", recorded, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_failed_read_counts_by_failure_class_and_the_age_gauge_reports_since_the_last_good_load()
+    {
+        var metrics = new List<Metric>();
+        using var meters = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TelemetryNames.MeterName)
+            .AddInMemoryExporter(metrics)
+            .Build();
+        // A generous fetch bound: on a busy machine the default test bound (3 s) can expire before the first read.
+        await using var pipeline = await SecretPipeline.StartAsync(identity, new PipelineSettings { FetchTimeout = TimeSpan.FromSeconds(20) });
+        pipeline.SeedCredentials();
+        Assert.True(await pipeline.Cache.RefreshAsync(), pipeline.Cache.GetHealth().Reason);
+        pipeline.Vault.ForbidNextReads(2);
+        pipeline.Time.Advance(TimeSpan.FromMinutes(7));
+
+        Assert.False(await pipeline.Cache.RefreshAsync());
+        meters.ForceFlush();
+
+        var failures = metrics.Where(m => m.Name == TelemetryNames.KeyVaultRefreshFailures).SelectMany(Points).ToList();
+        var failure = Assert.Single(failures);
+        Assert.Equal("forbidden_by_rbac", failure.Tags[TelemetryNames.Attributes.ErrorType]);
+        Assert.Equal(1, failure.Sum);
+        // Other pipelines' caches may report too (the listener is process-wide): this one's age is the fake clock's 7 minutes.
+        Assert.Contains(metrics.Where(m => m.Name == TelemetryNames.SigningCredentialsAge).SelectMany(Points), age => age.Gauge == 420);
+    }
+
+    private sealed record Point(Dictionary<string, object?> Tags, long Sum, double Gauge);
+
+    private static IEnumerable<Point> Points(Metric metric)
+    {
+        var points = new List<Point>();
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in point.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            points.Add(metric.MetricType == MetricType.DoubleGauge
+                ? new Point(tags, 0, point.GetGaugeLastValueDouble())
+                : new Point(tags, point.GetSumLong(), 0));
+        }
+
+        return points;
+    }
+}
