@@ -18,6 +18,7 @@ public class PublicSurfaceTests
         // Their constructors' parameter types, and what those types' public signatures name in turn (CS0051):
         // the worker creates function instances with ActivatorUtilities, which sees public constructors only.
         "TokenFunction.Callers.CallerIdentity",
+        "TokenFunction.Functions.HealthProbe",
         "TokenFunction.Problems.ApiProblem",
         "TokenFunction.Problems.ErrorCode",
         "TokenFunction.Problems.FieldError",

@@ -13,7 +13,7 @@ public sealed class CallerAuthStartupTests
 
     /// <summary>The real composition (Program.CreateHost) with settings as command-line configuration: no process environment is touched.</summary>
     private static void ValidateAtStartup(params string[] settings) =>
-        Validate(["VideoSdk:ApiKey=k", "VideoSdk:ApiSecret=s", .. settings]);
+        Validate(["VideoSdk:ApiKey=k", "VideoSdk:ApiSecret=local-secret-0123456789abcdef0123", .. settings]);
 
     /// <summary>As deployed: in Azure the secret comes from Key Vault (a configuration secret is refused there).</summary>
     private static void ValidateInAzure(params string[] settings) =>

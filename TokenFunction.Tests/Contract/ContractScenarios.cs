@@ -53,6 +53,8 @@ internal static class ContractScenarios
         ["POST /token 403"] = () => AsCaller((provider, app) => app.PostAsync(provider.IssueToken("alice"), "{\"participantId\":\"bob\"}")),
         ["POST /token 405"] = () => Token(FakeHttpRequestData.Create("DELETE")),
         ["POST /token 413"] = () => Token(TooLarge()),
+        ["POST /token 414"] = () => Token(LongQuery("POST")),
+        ["GET /token 414"] = () => Token(LongQuery("GET")),
         ["POST /token 415"] = () => Token(FakeHttpRequestData.Json("{}", contentType: "text/plain")),
         ["POST /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Json("{}"))),
         ["POST /token 503"] = () => Token(FakeHttpRequestData.Json("{}"), WithoutCredentials),
@@ -97,6 +99,7 @@ internal static class ContractScenarios
         ["method_not_allowed"] = ByResponse["GET /token 405"],
         ["unsupported_media_type"] = ByResponse["POST /token 415"],
         ["body_too_large"] = ByResponse["POST /token 413"],
+        ["query_too_long"] = ByResponse["GET /token 414"],
         ["malformed_json"] = () => Token(FakeHttpRequestData.Json("{\"roomId\":")),
         ["invalid_field_type"] = () => Token(FakeHttpRequestData.Json("{\"ttlSeconds\":\"3600\"}")),
         ["unknown_field"] = () => Token(FakeHttpRequestData.Json("{\"room\":\"abcd-efgh-ijkl\"}")),
@@ -144,6 +147,10 @@ internal static class ContractScenarios
         provider.Setup(p => p.GetHealth()).Throws(new InvalidOperationException("broken on purpose"));
         services.AddSingleton(provider.Object);
     }
+
+    private static FakeHttpRequestData LongQuery(string method) =>
+        FakeHttpRequestData.Create(method, "/api/token?roomId=" + new string('a', HttpLimits.MaxQueryLength), "{}"u8.ToArray(),
+            [new("Content-Type", "application/json")]);
 
     private static FakeHttpRequestData TooLarge() =>
         FakeHttpRequestData.Create("POST", body: Encoding.UTF8.GetBytes(new string(' ', HttpLimits.MaxBodyBytes + 1)),

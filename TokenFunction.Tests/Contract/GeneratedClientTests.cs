@@ -212,6 +212,7 @@ public sealed class GeneratedClientTests(ContractWorkers workers)
         ("GET /token 401", s => Read(s.Bearer.Token.GetAsync())),
         ("GET /token 403", s => Read(s.Anonymous.Token.GetAsync(c => { s.From(c); c.QueryParameters.Permissions = [Permission.Allow_mod]; }))),
         ("GET /token 405", s => s.OtherMethodAsync(s.Anonymous.Token.ToGetRequestInformation(s.From), Method.PUT)),
+        ("GET /token 414", s => Read(s.Anonymous.Token.GetAsync(c => { s.From(c); c.QueryParameters.RoomId = Big; }))),
         ("GET /token 429", s => UntilRefusedAsync(() => s.Anonymous.Token.GetAsync(s.SameAddress))),
         ("GET /token 503", s => Read(s.EmptyVault.Token.GetAsync())),
         ("POST /token 200", s => Read(s.Anonymous.Token.PostAsync(new TokenRequest { RoomId = Room, ParticipantId = "user-42", TtlSeconds = 3600, Permissions = [Permission.Allow_join] }, s.From))),
@@ -220,6 +221,7 @@ public sealed class GeneratedClientTests(ContractWorkers workers)
         ("POST /token 403", s => Read(s.Bearer.Token.PostAsync(new TokenRequest { ParticipantId = "bob" }, s.AsAlice))),
         ("POST /token 405", s => s.OtherMethodAsync(s.Anonymous.Token.ToPostRequestInformation(new TokenRequest(), s.From), Method.DELETE)),
         ("POST /token 413", s => Read(s.Anonymous.Token.PostAsync(new TokenRequest { RoomId = Big }, s.From))),
+        ("POST /token 414", s => s.WithLongQueryAsync(s.Anonymous.Token.ToPostRequestInformation(new TokenRequest(), s.From))),
         ("POST /token 415", s => s.AsPlainTextAsync(s.Anonymous.Token.ToPostRequestInformation(new TokenRequest(), s.From))),
         ("POST /token 429", s => UntilRefusedAsync(() => s.Anonymous.Token.PostAsync(new TokenRequest(), s.SameAddress))),
         ("POST /token 503", s => Read(s.EmptyVault.Token.PostAsync(new TokenRequest()))),
@@ -302,6 +304,14 @@ public sealed class GeneratedClientTests(ContractWorkers workers)
             request.HttpMethod = method;
             return await _anonymousAdapter.SendAsync(request, TokenResponse.CreateFromDiscriminatorValue,
                 new Dictionary<string, ParsableFactory<IParsable>> { ["405"] = Problem.CreateFromDiscriminatorValue });
+        }
+
+        /// <summary>The POST operation declares no query parameters, so the builder cannot add the over-long one.</summary>
+        public async Task<object?> WithLongQueryAsync(RequestInformation request)
+        {
+            request.URI = new Uri(request.URI + "?roomId=" + Big);
+            return await _anonymousAdapter.SendAsync(request, TokenResponse.CreateFromDiscriminatorValue,
+                new Dictionary<string, ParsableFactory<IParsable>> { ["414"] = Problem.CreateFromDiscriminatorValue });
         }
 
         public async Task<object?> AsPlainTextAsync(RequestInformation request)

@@ -66,6 +66,24 @@ public sealed class BearerModeEndToEndTests(BearerModeWorker worker) : IClassFix
         Assert.Equal(ProviderClients.Keycloak.Id, claims.GetProperty("participantId").GetString());
     }
 
+    /// <summary>The participant claim's wrong shapes (this worker reads roles from realm_access.roles; roles shapes are covered in-process).</summary>
+    public static TheoryData<string> WrongSubjects => new(ProviderClients.ClaimShapes.Where(s => s.Claim == "sub").Select(s => s.Client.Id));
+
+    /// <summary>Class 2 of issue 13 through the worker: a null sub was a 500 here; every wrong shape is a 401 naming the claim.</summary>
+    [Theory]
+    [MemberData(nameof(WrongSubjects))]
+    public async Task A_participant_claim_of_the_wrong_type_or_shape_is_401_naming_the_claim(string clientId)
+    {
+        var callerToken = await worker.Provider.GetTokenAsync(ProviderClients.ById(clientId));
+
+        var response = await worker.PostTokenAsync(callerToken);
+
+        var problem = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
+        Assert.Contains("'sub' claim", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(worker.Host.Log.Snapshot(), e => e.Level is "Error" or "Critical");
+        AssertNotLogged(callerToken);
+    }
+
     [Fact]
     public async Task Naming_another_participant_is_forbidden()
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using TokenFunction.Tests.TestInfrastructure;
 using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
@@ -7,15 +6,18 @@ namespace TokenFunction.Tests.EndToEnd;
 /// <summary>The built app in development mode, started with the repository's local.settings.sample.json as Core Tools would.</summary>
 public sealed class LocalModeWorker : FunctionsHostFixture
 {
-    // The sample's placeholder secret is replaced, as its name asks: it is 31 bytes, and HS256 verifiers
-    // such as Microsoft.IdentityModel refuse keys shorter than 256 bits.
     private readonly FunctionsHostOptions _options = SampleSettings();
 
-    /// <summary>The repository's local.settings.sample.json with a fresh 256-bit secret; shared by every local-mode worker.</summary>
+    /// <summary>
+    /// The repository's local.settings.sample.json, placeholder secret included: the app refuses to start with a
+    /// secret shorter than 32 bytes, so the sample a developer copies must satisfy that rule. Only the rate limit
+    /// is raised: every test request comes from one address, and these tests are not about the limiter.
+    /// </summary>
     public static FunctionsHostOptions SampleSettings() =>
         new FunctionsHostOptions()
             .WithSettingsFile(Path.Combine(AppContext.BaseDirectory, "local.settings.sample.json"))
-            .WithSetting("VideoSdk__ApiSecret", Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+            .WithSetting("RateLimit__Burst", "100000")
+            .WithSetting("RateLimit__TokensPerPeriod", "100000");
 
     public string ApiKey => _options.AppSettings["VideoSdk__ApiKey"];
 

@@ -79,6 +79,25 @@ public sealed class RoomsEndToEndTests(RoomsWorker worker) : IClassFixture<Rooms
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    public static TheoryData<TokenFunction.Tests.Http.HostileRequest> IllFormedStrings =>
+        new(TokenFunction.Tests.Http.HostileRequestCorpus.IllFormedStringsAt(TokenFunction.Tests.Http.HostileRequestCorpus.RoomsPath));
+
+    /// <summary>Names, values and VideoSDK's own nested objects alike: nothing ill-formed is passed on upstream.</summary>
+    [Theory]
+    [MemberData(nameof(IllFormedStrings))]
+    public async Task Every_ill_formed_JSON_string_is_400_malformed_json_through_the_worker_and_never_reaches_VideoSDK(
+        TokenFunction.Tests.Http.HostileRequest hostile)
+    {
+        var upstreamBefore = worker.VideoSdk.Requests.Count(r => r.Method == "POST");
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/rooms") { Content = new ByteArrayContent(hostile.Body!) };
+        request.Content.Headers.ContentType = new("application/json");
+
+        var response = await (await worker.Client.SendAsync(request)).ReadAsync();
+
+        response.AssertProblem(HttpStatusCode.BadRequest, "malformed_json");
+        Assert.Equal(upstreamBefore, worker.VideoSdk.Requests.Count(r => r.Method == "POST"));
+    }
+
     [Fact]
     public async Task No_management_token_reaches_the_worker_logs()
     {

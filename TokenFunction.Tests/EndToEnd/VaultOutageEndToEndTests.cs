@@ -37,14 +37,15 @@ public sealed class VaultOutageEndToEndTests(ShortStalenessVaultWorker worker) :
 
         var stale = await worker.PollAsync(worker.RequestTokenAsync, r => r.Status != HttpStatusCode.OK, ShortStalenessVaultWorker.Staleness);
         worker.AssertCredentialsUnavailable(stale);
-        worker.AssertUnhealthy(await worker.HealthAsync(), "Key Vault answered 503");
+        worker.AssertUnhealthy(await worker.HealthAsync(), "credentials_stale");
+        await worker.AssertLoggedAsync("Key Vault answered 503", TimeSpan.Zero);
 
         worker.Vault.Outage = VaultOutage.None;
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var recovered = await worker.PollAsync(worker.RequestTokenAsync, r => r.Status == HttpStatusCode.OK, ShortStalenessVaultWorker.Refresh + Slack);
 
         JoinTokenAssertions.AssertJoinToken(recovered, credentials.ApiKey, credentials.ApiSecret, VaultModeWorker.DefaultTtlSeconds, before);
-        Assert.Equal(HttpStatusCode.OK, (await worker.HealthAsync()).Status);
+        await worker.HealthyAsync();
         worker.AssertNothingSecretWasLogged(new[] { duringOutage, recovered }.Select(r => r.Json.GetProperty("token").GetString()!));
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using TokenFunction.Tests.TestInfrastructure;
 using KeyVaultFailure = TokenFunction.Secrets.KeyVaultFailure;
 
 namespace TokenFunction.Tests.EndToEnd;
@@ -25,24 +26,30 @@ public sealed class VaultRefusalEndToEndTests(EmptyVaultWorker worker) : IClassF
     private static readonly TimeSpan NextRetry = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task Missing_secret_then_RBAC_refusal_answer_503_with_Retry_After_then_tokens_are_served_once_the_vault_relents()
+    public async Task Missing_secret_then_RBAC_refusal_then_a_weak_secret_answer_503_with_Retry_After_then_tokens_are_served_once_the_vault_relents()
     {
-        var missing = await worker.PollAsync(worker.HealthAsync, h => h.Body.Contains("404", StringComparison.Ordinal), NextRetry);
-        worker.AssertUnhealthy(missing, "the secret does not exist");
+        await worker.AssertLoggedAsync("the secret does not exist", NextRetry);
+        worker.AssertUnhealthy(await worker.HealthAsync(), "credentials_unavailable");
         worker.AssertCredentialsUnavailable(await worker.RequestTokenAsync());
 
         worker.Vault.ForbidNextReads(int.MaxValue);
-        var credentials = worker.PutNewCredentials();
-        var forbidden = await worker.PollAsync(worker.HealthAsync, h => h.Body.Contains(KeyVaultFailure.ForbiddenByRbac, StringComparison.Ordinal), NextRetry);
-        worker.AssertUnhealthy(forbidden, "no 'Key Vault Secrets User' role");
+        worker.PutNewCredentials();
+        await worker.AssertLoggedAsync(KeyVaultFailure.ForbiddenByRbac, NextRetry);
+        worker.AssertUnhealthy(await worker.HealthAsync(), "credentials_unavailable");
         worker.AssertCredentialsUnavailable(await worker.RequestTokenAsync());
 
+        worker.PutNewCredentials(apiSecret: "weak-" + Guid.NewGuid().ToString("N")[..26]);
         worker.Vault.ForbidNextReads(0);
+        await worker.AssertLoggedAsync($"Key Vault secret '{AzureStandIns.ApiSecretName}' is shorter than 32 bytes", NextRetry);
+        worker.AssertUnhealthy(await worker.HealthAsync(), "credentials_unavailable");
+        worker.AssertCredentialsUnavailable(await worker.RequestTokenAsync());
+
+        var credentials = worker.PutNewCredentials();
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var served = await worker.PollAsync(worker.RequestTokenAsync, r => r.Status == HttpStatusCode.OK, NextRetry);
 
         JoinTokenAssertions.AssertJoinToken(served, credentials.ApiKey, credentials.ApiSecret, VaultModeWorker.DefaultTtlSeconds, before);
-        Assert.Equal(HttpStatusCode.OK, (await worker.HealthAsync()).Status);
+        await worker.HealthyAsync();
         worker.AssertNothingSecretWasLogged([served.Json.GetProperty("token").GetString()!]);
     }
 }

@@ -148,6 +148,27 @@ public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
         Assert.Equal(pipeline.Options.RefreshInterval, pipeline.Cache.NextRefreshDelay);
     }
 
+    [Fact]
+    public async Task A_vault_secret_shorter_than_32_bytes_fails_the_load_naming_the_secret_and_is_served_once_replaced()
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity);
+        var weak = "weak-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(13));
+        pipeline.Vault.SetSecret(SecretPipeline.KeyName, SecretValues.NewApiKey());
+        pipeline.Vault.SetSecret(SecretPipeline.SecretName, weak);
+
+        var refused = await pipeline.Provider.GetAsync(CancellationToken.None);
+
+        Assert.Null(refused.Credentials);
+        Assert.False(pipeline.Cache.GetHealth().Ready);
+        var warning = Assert.Single(pipeline.Logs.GetSnapshot(), log => log.Level == LogLevel.Warning);
+        Assert.Contains($"Key Vault secret '{SecretPipeline.SecretName}' is shorter than 32 bytes", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(weak, string.Join("\n", pipeline.Logs.GetSnapshot().Select(l => l.Message + l.Exception)), StringComparison.Ordinal);
+
+        var strongVersion = pipeline.Vault.SetSecret(SecretPipeline.SecretName, SecretValues.NewApiSecret());
+        Assert.True(await pipeline.Cache.RefreshAsync());
+        Assert.Equal(strongVersion, (await pipeline.ServedCredentialsAsync())?.Version);
+    }
+
     private List<ManagedIdentityGrant> GrantsFor(KeyVaultStandIn vault) =>
         [.. identity.Identity.Grants.Where(grant => grant.Resource == vault.Resource)];
 }

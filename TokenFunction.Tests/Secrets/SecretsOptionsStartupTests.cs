@@ -12,7 +12,7 @@ public sealed class SecretsOptionsStartupTests
 
     [Theory]
     [InlineData("https://kv-test.vault.azure.net/", null)]
-    [InlineData(null, "local-dev-secret")]
+    [InlineData(null, "local-dev-secret-0123456789abcdef")]
     public async Task Start_up_validation_completes_in_vault_and_in_development_mode(string? vaultUri, string? devSecret)
     {
         using var services = Compose(new()
@@ -41,6 +41,30 @@ public sealed class SecretsOptionsStartupTests
             () => Task.Run(() => services.GetRequiredService<IStartupValidator>().Validate()).WaitAsync(Patience));
 
         Assert.Contains("VideoSdk:ApiSecret must not be set", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(31, "a", false)]
+    [InlineData(32, "a", true)]
+    [InlineData(11, "\u20ac", true)] // 11 characters, 33 UTF-8 bytes: the rule counts bytes, as the secret signs
+    [InlineData(10, "\u20ac", false)]
+    public async Task A_configuration_secret_shorter_than_32_UTF8_bytes_is_refused_at_start_up_naming_the_setting_not_the_value(
+        int repeat, string unit, bool accepted)
+    {
+        var secret = string.Concat(Enumerable.Repeat(unit, repeat));
+        using var services = Compose(new() { ["VideoSdk:ApiKey"] = "key", ["VideoSdk:ApiSecret"] = secret });
+
+        var validation = Task.Run(() => services.GetRequiredService<IStartupValidator>().Validate()).WaitAsync(Patience);
+
+        if (accepted)
+        {
+            await validation;
+            return;
+        }
+
+        var refusal = await Assert.ThrowsAsync<OptionsValidationException>(() => validation);
+        Assert.Contains("VideoSdk:ApiSecret is shorter than 32 bytes", refusal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, refusal.Message, StringComparison.Ordinal);
     }
 
     private static ServiceProvider Compose(Dictionary<string, string?> settings)

@@ -57,8 +57,8 @@ public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposabl
 
     public HttpMessageHandler CreateTrustingHandler() => _tlsCertificate.CreateTrustingHandler();
 
-    /// <summary>A token as the provider would issue it, or signed with another <paramref name="key"/>.</summary>
-    public string IssueToken(string subject = "user-1", SecurityKey? key = null)
+    /// <summary>A token as the provider would issue it, or signed with another <paramref name="key"/>; <paramref name="customize"/> can change any part, validly signed.</summary>
+    public string IssueToken(string subject = "user-1", SecurityKey? key = null, Action<SecurityTokenDescriptor>? customize = null)
     {
         var signingKey = key ?? RsaKey;
         var now = DateTime.UtcNow;
@@ -72,6 +72,7 @@ public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposabl
             Claims = new Dictionary<string, object> { ["sub"] = subject },
             SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.RsaSha256),
         };
+        customize?.Invoke(descriptor);
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 

@@ -116,11 +116,28 @@ public static class ProviderClients
 
     public static readonly ProviderClient NotYetValid = new("early-1", Lifetime: (300, 900));
 
+    /// <summary>
+    /// The claim-shape corpus: for the participant claim (<c>sub</c>) and the roles claim, every JSON type and shape
+    /// a provider could put there, one client each (id <c>shape-{claim}-{n}</c>), signed by the provider like any other.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Claim, string Json, ProviderClient Client)> ClaimShapes =
+    [
+        .. new[] { "null", "42", "-1", "1.5", "true", "false", "{}", "{\"id\":\"alice\"}", "[]", "[\"alice\"]", "\"\"", $"\"{new string('a', 129)}\"" }
+            .Select((json, i) => ("sub", json, new ProviderClient($"shape-sub-{i}", Overrides: ClaimOf("sub", json)))),
+        .. new[] { "null", "42", "true", "{}", "{\"role\":\"moderator\"}", "[\"moderator\",1]", "[\"moderator\",null]", "[[\"moderator\"]]",
+                "[{\"name\":\"moderator\"}]", "[\"moderator\",true]", "\"\"", "[\"\"]", "[]", $"\"{new string('m', 129)}\"" }
+            .Select((json, i) => ("roles", json, new ProviderClient($"shape-roles-{i}", Claims: ClaimOf("roles", json)))),
+    ];
+
     public static readonly IReadOnlyList<ProviderClient> All =
     [
         Alice, Bob, Moderator, Host, Viewer, UpperCaseHost, SingleRoleString, SpaceSeparatedRoles, Keycloak, Auth0, DottedNameAndNested,
         NestedParticipantId, NullSubject, NumericSubject, UnusableSubject, NoSubject, Expired, NotYetValid,
+        .. ClaimShapes.Select(s => s.Client),
     ];
+
+    private static Dictionary<string, System.Text.Json.JsonElement> ClaimOf(string claim, string json) =>
+        new() { [claim] = System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() };
 
     public static ProviderClient ById(string id) => All.Single(c => c.Id == id);
 }

@@ -8,4 +8,6 @@ internal sealed class AnonymousCallerAuthenticator : ICallerAuthenticator
 {
     public ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken) =>
         ValueTask.FromResult<Outcome<CallerIdentity>>(CallerIdentity.Anonymous(clientAddress));
+
+    public bool AuthorityUnavailable => false;
 }

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using TokenFunction.Problems;
@@ -29,6 +30,7 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
     private readonly Microsoft.IdentityModel.Tokens.TokenValidationParameters _parameters;
     private readonly CallerClaimReader _claims;
     private long _nextMetadataAttemptTicks;
+    private bool _authorityUnavailable;
 
     public BearerCallerAuthenticator(
         ConfigurationManager<OpenIdConnectConfiguration> metadata,
@@ -65,10 +67,18 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
             };
         }
 
+        if (CallerTokenHeader.Refusal(token.Value) is { } headerRefusal)
+        {
+            LogRefused(clientAddress, headerRefusal, null);
+            return BearerChallenge.InvalidToken(headerRefusal);
+        }
+
         var result = await _handler.ValidateTokenAsync(token.Value, _parameters);
         if (!result.IsValid)
         {
-            var reason = TokenRefusalReasons.Describe(result.Exception, _options);
+            var reason = result.Exception is SecurityTokenMalformedException or ArgumentException && _claims.ParticipantClaimRefusalOfUnreadable(token.Value) is { } claim
+                ? claim
+                : TokenRefusalReasons.Describe(result.Exception, _options);
             var failure = result.Exception?.GetType();
             LogRefused(clientAddress, reason, failure);
             return BearerChallenge.InvalidToken(reason);
@@ -86,6 +96,8 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         return CallerIdentity.Authenticated(participantId.Value!, roles.Value!, clientAddress);
     }
 
+    public bool AuthorityUnavailable => Volatile.Read(ref _authorityUnavailable);
+
     private async ValueTask<bool> MetadataAvailableAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcTicks;
@@ -97,12 +109,14 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         try
         {
             await _metadata.GetConfigurationAsync(cancellationToken);
+            Volatile.Write(ref _authorityUnavailable, false);
             return true;
         }
         catch (InvalidOperationException exception)
         {
             // The manager wraps every fetch failure (network, status, bad JSON) in IDX20803.
             Interlocked.Exchange(ref _nextMetadataAttemptTicks, now + AuthorityRetryAfter.Ticks);
+            Volatile.Write(ref _authorityUnavailable, true);
             LogAuthorityUnavailable(_options.MetadataAddress, exception.InnerException?.GetType().Name ?? exception.GetType().Name, AuthorityRetryAfter);
             return false;
         }

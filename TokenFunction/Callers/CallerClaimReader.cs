@@ -39,6 +39,30 @@ internal sealed class CallerClaimReader(CallerAuthOptions options)
     }
 
     /// <summary>
+    /// Microsoft.IdentityModel reads <c>sub</c> itself and calls a token whose <c>sub</c> is a boolean, object or array
+    /// malformed. For such a token, the reason this reader gives for its participant claim, so the caller learns
+    /// which claim is wrong; null when that is not why. Read from the unverified payload, for the reason only.
+    /// </summary>
+    public string? ParticipantClaimRefusalOfUnreadable(string token)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+            return ReadParticipantId(payload.RootElement).Refusal;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Roles from an array of strings (each element one role, as it stands) or from one string, split at
     /// spaces the way OAuth writes <c>scope</c> (RFC 6749, 3.3), so a space-separated list is never taken as
     /// one role. Missing or null: no roles. Any other type is refused rather than guessed at.

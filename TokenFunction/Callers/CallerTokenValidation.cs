@@ -26,10 +26,15 @@ internal static class CallerTokenValidation
         ValidateIssuer = true,
         ValidateAudience = true,
         ValidAudiences = options.Audiences,
+        // Exact match: "api://x/" is not "api://x" (the library's default treats them alike).
+        IgnoreTrailingSlashWhenValidatingAudience = false,
         ValidateLifetime = true,
         RequireExpirationTime = true,
         ClockSkew = options.ClockSkew,
         RequireSignedTokens = true,
         ValidAlgorithms = AllowedAlgorithms,
+        // Only the key the token's kid names (after the one refresh the manager allows for a rollover): a kid
+        // naming no published key is refused rather than tried against every key.
+        TryAllIssuerSigningKeys = false,
     };
 }

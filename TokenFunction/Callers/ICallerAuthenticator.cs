@@ -7,4 +7,7 @@ namespace TokenFunction.Callers;
 internal interface ICallerAuthenticator
 {
     ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken);
+
+    /// <summary>True while the identity provider could not be read at the last attempt; from memory, never fetching.</summary>
+    bool AuthorityUnavailable { get; }
 }

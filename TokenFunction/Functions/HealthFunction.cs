@@ -3,12 +3,14 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using TokenFunction.Http;
 using TokenFunction.Problems;
-using TokenFunction.Secrets;
 
 namespace TokenFunction.Functions;
 
-/// <summary><c>GET /api/health</c> (anonymous): 200 when tokens can be signed, 503 with the reason otherwise.</summary>
-public sealed class HealthFunction(ISigningCredentialsProvider credentials)
+/// <summary>
+/// <c>GET /api/health</c> (anonymous): 200 when tokens can be signed and callers verified, 503 with a reason code
+/// otherwise. Anyone can ask, so it names no backend, failure or setting: those are in the log.
+/// </summary>
+public sealed class HealthFunction(HealthProbe probe)
 {
     public const string Name = "Health";
 
@@ -23,9 +25,8 @@ public sealed class HealthFunction(ISigningCredentialsProvider credentials)
             return ApiResponses.ProblemAsync(request, ApiProblem.MethodNotAllowed(request.Method, HttpMethods.Get));
         }
 
-        var health = credentials.GetHealth();
-        var body = new HealthResponse(health.Ready ? "healthy" : "unhealthy", health.Source, health.LoadedAt?.UtcDateTime, health.Reason);
-        return ApiResponses.JsonAsync(request, health.Ready ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
-            body, ResponseJsonContext.Default.HealthResponse);
+        var health = probe.Check();
+        return ApiResponses.JsonAsync(request, health.IsHealthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
+            health, ResponseJsonContext.Default.HealthResponse);
     }
 }

@@ -2,9 +2,15 @@ using System.Text.Json.Serialization;
 
 namespace TokenFunction.Functions;
 
-/// <summary>The health answer: whether tokens can be signed, and if not why; never a key, secret or version.</summary>
+/// <summary>The anonymous health answer: healthy, or unhealthy with one of <see cref="Problems.HealthReasons"/>; nothing more.</summary>
 internal sealed record HealthResponse(
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("credentialsSource")] string CredentialsSource,
-    [property: JsonPropertyName("credentialsLoadedAt")] DateTime? CredentialsLoadedAt,
-    [property: JsonPropertyName("reason")] string? Reason);
+    [property: JsonPropertyName("reason")] string? Reason)
+{
+    public static HealthResponse Healthy { get; } = new("healthy", null);
+
+    [JsonIgnore]
+    public bool IsHealthy => Reason is null;
+
+    public static HealthResponse Unhealthy(string reason) => new("unhealthy", reason);
+}

@@ -28,7 +28,10 @@ internal static class ApiResponses
             (int)problem.Error.Status,
             problem.Detail,
             problem.Error.Code,
-            problem.Errors.Count == 0 ? null : problem.Errors.Select(e => new FieldErrorDocument(e.Field, e.Code, e.Detail)).ToArray(),
+            problem.Errors.Count == 0
+                ? null
+                : problem.Errors.Take(HttpLimits.MaxListedErrors).Select(e => new FieldErrorDocument(Describe.Unquoted(e.Field), e.Code, e.Detail)).ToArray(),
+            problem.Errors.Count > HttpLimits.MaxListedErrors ? problem.Errors.Count - HttpLimits.MaxListedErrors : null,
             request.FunctionContext.InvocationId);
 
         var response = await WriteAsync(request, problem.Error.Status, ProblemContentType,

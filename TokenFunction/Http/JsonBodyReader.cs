@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Azure.Functions.Worker.Http;
 using TokenFunction.Problems;
 
@@ -24,7 +23,7 @@ internal static class JsonBodyReader
         if (body.Value.Length > 0 && !IsJsonContentType(request))
         {
             return new ApiProblem(ErrorCodes.UnsupportedMediaType,
-                "Send the request body as 'application/json' (UTF-8), or send no body.");
+                "Send the request body with 'Content-Type: application/json' (a 'charset=utf-8' parameter is the only one allowed), or send no body.");
         }
 
         return body.Value;
@@ -50,33 +49,22 @@ internal static class JsonBodyReader
         return filled > HttpLimits.MaxBodyBytes ? (ReadOnlyMemory<byte>?)null : buffer.AsMemory(0, filled);
     }
 
-    private static bool IsJsonContentType(HttpRequestData request)
-    {
-        if (!TryGetSingleHeader(request, "Content-Type", out var value)
-            || !MediaTypeHeaderValue.TryParse(value, out var mediaType))
-        {
-            return false;
-        }
+    private static bool IsJsonContentType(HttpRequestData request) =>
+        TryGetSingleHeader(request, "Content-Type", out var value) && JsonMediaType.IsJsonUtf8(value);
 
-        return string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
-               && (mediaType.CharSet is null || string.Equals(mediaType.CharSet.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase));
-    }
-
+    /// <summary>
+    /// The header as the client sent it: the validated view re-parses known headers leniently and hands back a
+    /// normalised value (<c>application /json</c> comes back as <c>application/json</c>).
+    /// </summary>
     private static bool TryGetSingleHeader(HttpRequestData request, string name, out string value)
     {
         value = string.Empty;
-        if (!request.Headers.TryGetValues(name, out var values))
+        if (!request.Headers.NonValidated.TryGetValues(name, out var values) || values.Count != 1)
         {
             return false;
         }
 
-        var all = values.ToArray();
-        if (all.Length != 1)
-        {
-            return false;
-        }
-
-        value = all[0];
+        value = values.ToString();
         return true;
     }
 }

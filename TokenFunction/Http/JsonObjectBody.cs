@@ -47,6 +47,13 @@ internal static class JsonObjectBody
 
         using (document)
         {
+            // Before any name or value is read: afterwards every string decodes, wherever it stands.
+            if (!JsonStrings.AreWellFormed(body.Span))
+            {
+                return new ApiProblem(ErrorCodes.MalformedJson,
+                    "A string in the body is not well-formed Unicode (an escaped lone surrogate such as \\ud800).");
+            }
+
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return new ApiProblem(ErrorCodes.MalformedJson, "The body must be a JSON object.");
@@ -77,26 +84,11 @@ internal static class JsonObjectBody
         {
             case JsonValueKind.Null:
                 return null;
-            case JsonValueKind.String when TryGetString(property.Value, out var value):
-                return value;
+            case JsonValueKind.String:
+                return property.Value.GetString();
             default:
                 errors.Add(WrongType(property.Name, "a string"));
                 return null;
-        }
-    }
-
-    /// <summary>An escaped lone surrogate (<c>"\ud800"</c>) is valid JSON but not a valid string.</summary>
-    public static bool TryGetString(JsonElement element, out string? value)
-    {
-        try
-        {
-            value = element.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            value = null;
-            return false;
         }
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace TokenFunction.Http;
 
-/// <summary>The RFC 9457 wire shape, plus the <c>code</c>, <c>errors</c> and <c>traceId</c> extension members.</summary>
+/// <summary>The RFC 9457 wire shape, plus the <c>code</c>, <c>errors</c>, <c>errorsOmitted</c> and <c>traceId</c> extension members.</summary>
 internal sealed record ProblemDocument(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("title")] string Title,
@@ -10,6 +10,7 @@ internal sealed record ProblemDocument(
     [property: JsonPropertyName("detail")] string Detail,
     [property: JsonPropertyName("code")] string Code,
     [property: JsonPropertyName("errors")] IReadOnlyList<FieldErrorDocument>? Errors,
+    [property: JsonPropertyName("errorsOmitted")] int? ErrorsOmitted,
     [property: JsonPropertyName("traceId")] string? TraceId);
 
 internal sealed record FieldErrorDocument(

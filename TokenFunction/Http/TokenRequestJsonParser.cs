@@ -47,13 +47,13 @@ internal static class TokenRequestJsonParser
         var values = new List<string?>();
         foreach (var item in property.Value.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String || !TryGetString(item, out var value))
+            if (item.ValueKind != JsonValueKind.String)
             {
                 errors.Add(WrongType(property.Name, "an array of strings"));
                 return null;
             }
 
-            values.Add(value);
+            values.Add(item.GetString());
         }
 
         return values;
@@ -73,19 +73,7 @@ internal static class TokenRequestJsonParser
             return null;
         }
 
-        // 3600 and 3600.0 are the same number to a JSON client; 3600.5 is not a whole number of seconds.
-        if (!value.TryGetDecimal(out var number) || decimal.IsInteger(number) && (number < int.MinValue || number > int.MaxValue))
-        {
-            errors.Add(Error(ErrorCodes.TtlOutOfRange, property.Name, "ttlSeconds is far outside the allowed lifetime."));
-            return null;
-        }
-
-        if (!decimal.IsInteger(number))
-        {
-            errors.Add(WrongType(property.Name, "an integer number of seconds"));
-            return null;
-        }
-
-        return (int)number;
+        // Read from the number's own text: a lenient conversion would round 60.0000000000000000000000000001 to 60.
+        return TtlSecondsField.Read(value.GetRawText(), errors);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Specialized;
-using System.Globalization;
 using TokenFunction.Problems;
 using TokenFunction.Tokens;
 
@@ -66,21 +65,7 @@ internal static class TokenRequestQueryParser
             case TokenRequestFields.ParticipantId:
                 return request with { ParticipantId = value };
             default:
-                return request with { TtlSeconds = ParseTtl(value, errors) };
+                return request with { TtlSeconds = TtlSecondsField.Read(value, errors) };
         }
-    }
-
-    private static int? ParseTtl(string value, List<FieldError> errors)
-    {
-        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return seconds;
-        }
-
-        var integral = value.TrimStart('-') is { Length: > 0 } digits && digits.All(char.IsAsciiDigit);
-        errors.Add(integral
-            ? new FieldError(TokenRequestFields.TtlSeconds, ErrorCodes.TtlOutOfRange.Code, "ttlSeconds is far outside the allowed lifetime.")
-            : new FieldError(TokenRequestFields.TtlSeconds, ErrorCodes.InvalidFieldType.Code, "Query parameter 'ttlSeconds' must be an integer number of seconds."));
-        return null;
     }
 }

@@ -11,6 +11,11 @@ internal static class TokenRequestReader
 
     public static async Task<Outcome<TokenRequest>> ReadAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
+        if (request.Url.Query.Length > HttpLimits.MaxQueryLength)
+        {
+            return new ApiProblem(ErrorCodes.QueryTooLong, $"The query string must be at most {HttpLimits.MaxQueryLength} characters.");
+        }
+
         if (HttpMethods.Is(request, HttpMethods.Get))
         {
             return TokenRequestQueryParser.Parse(request.Query);

@@ -10,17 +10,15 @@ internal static class Describe
 {
     private const int MaxEchoedLength = 40;
 
-    public static string Value(string? value)
-    {
-        if (value is null)
-        {
-            return "null";
-        }
+    public static string Value(string? value) => value is null ? "null" : $"'{Unquoted(value)}'";
 
-        var builder = new StringBuilder(Math.Min(value.Length, MaxEchoedLength) + 8).Append('\'');
+    /// <summary>The same rendering without quotes: for a field name standing on its own, as in a problem's <c>errors</c>.</summary>
+    public static string Unquoted(string value)
+    {
+        var builder = new StringBuilder(Math.Min(value.Length, MaxEchoedLength) + 8);
         foreach (var rune in value.EnumerateRunes())
         {
-            if (builder.Length > MaxEchoedLength)
+            if (builder.Length >= MaxEchoedLength)
             {
                 builder.Append('…');
                 break;
@@ -31,6 +29,6 @@ internal static class Describe
                 : rune.ToString());
         }
 
-        return builder.Append('\'').ToString();
+        return builder.ToString();
     }
 }

@@ -12,6 +12,8 @@ internal static class ErrorCodes
         new("method_not_allowed", HttpStatusCode.MethodNotAllowed, "Method not allowed");
     public static readonly ErrorCode UnsupportedMediaType =
         new("unsupported_media_type", HttpStatusCode.UnsupportedMediaType, "Unsupported media type");
+    public static readonly ErrorCode QueryTooLong =
+        new("query_too_long", HttpStatusCode.RequestUriTooLong, "Query string too long");
     public static readonly ErrorCode BodyTooLarge =
         new("body_too_large", HttpStatusCode.RequestEntityTooLarge, "Request body too large");
     public static readonly ErrorCode MalformedJson =
@@ -77,7 +79,7 @@ internal static class ErrorCodes
 
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
-        MethodNotAllowed, UnsupportedMediaType, BodyTooLarge, MalformedJson, InvalidFieldType, UnknownField,
+        MethodNotAllowed, UnsupportedMediaType, QueryTooLong, BodyTooLarge, MalformedJson, InvalidFieldType, UnknownField,
         DuplicateField, PermissionsEmpty, PermissionUnknown, PermissionDuplicate, PermissionConflict,
         TtlOutOfRange, RoomIdInvalid, ParticipantIdInvalid, PermissionNotAllowed, CallerTokenMissing,
         CallerTokenInvalid, CallerAuthorityUnavailable, ParticipantMismatch, RoomRequired, RateLimited,

@@ -34,7 +34,10 @@ internal sealed class KeyVaultCredentialsLoader(
 
             var secret = secretRead.Result.Value;
             var apiKey = _plainApiKey ?? RequireValue(await PairedKeyAsync(secret, keyRead!.Result.Value, timeout.Token).ConfigureAwait(false), _vault.ApiKeySecretName);
-            return new SigningCredentials(apiKey, RequireValue(secret, _vault.ApiSecretName), secret.Properties.Version);
+            var apiSecret = RequireValue(secret, _vault.ApiSecretName);
+            return SigningCredentials.IsStrongEnough(apiSecret)
+                ? new SigningCredentials(apiKey, apiSecret, secret.Properties.Version)
+                : throw new InvalidDataException(SigningCredentials.TooShort($"Key Vault secret '{_vault.ApiSecretName}'"));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

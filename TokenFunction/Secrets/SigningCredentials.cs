@@ -8,6 +8,12 @@ namespace TokenFunction.Secrets;
 /// </summary>
 public sealed class SigningCredentials
 {
+    /// <summary>
+    /// HS256 needs a key of at least 256 bits (RFC 7518 §3.2); VideoSDK's dashboard secrets are 64 hex
+    /// characters. Counted in UTF-8 bytes, the form the secret signs in.
+    /// </summary>
+    public const int MinimumSecretBytes = 32;
+
     public SigningCredentials(string apiKey, string apiSecret, string? version = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
@@ -17,6 +23,14 @@ public sealed class SigningCredentials
         SecretBytes = Encoding.UTF8.GetBytes(apiSecret);
         Version = version;
     }
+
+    /// <summary>The rule for a secret from any source; the caller names the setting or secret in its refusal.</summary>
+    public static bool IsStrongEnough(string apiSecret) => Encoding.UTF8.GetByteCount(apiSecret) >= MinimumSecretBytes;
+
+    /// <summary>The refusal's wording, shared by every source; never the value nor its length.</summary>
+    public static string TooShort(string secretName) =>
+        $"{secretName} is shorter than {MinimumSecretBytes} bytes (UTF-8): HS256 needs a key of at least 256 bits. "
+        + "Use the API secret from VideoSDK's dashboard (64 hex characters).";
 
     public string ApiKey { get; }
 

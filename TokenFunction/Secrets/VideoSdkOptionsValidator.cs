@@ -49,6 +49,10 @@ internal sealed class VideoSdkOptionsValidator(CredentialsMode mode, IConfigurat
             {
                 failures.Add($"{VideoSdkOptions.SectionName}:{nameof(options.ApiSecret)} is required when {Key(nameof(vault.VaultUri))} is empty (local development mode).");
             }
+            else if (!SigningCredentials.IsStrongEnough(options.ApiSecret))
+            {
+                failures.Add(SigningCredentials.TooShort($"{VideoSdkOptions.SectionName}:{nameof(options.ApiSecret)}"));
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

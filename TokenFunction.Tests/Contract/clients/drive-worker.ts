@@ -76,6 +76,7 @@ await record("GET /token 400", () => anonymous.GET("/token", { params: { query: 
 await record("GET /token 401", () => bearer.GET("/token"));
 await record("GET /token 403", () => anonymous.GET("/token", { params: { query: { permissions: ["allow_mod"] } }, headers: from() }));
 await recordOtherMethod("GET /token 405", anonymousUrl, "PUT", "/token");
+await record("GET /token 414", () => anonymous.GET("/token", { params: { query: { roomId: big } }, headers: from() }));
 {
   const address = from();
   for (let i = 0; i < Number(env("RATE_LIMIT")); i++) await anonymous.GET("/token", { headers: address });
@@ -89,6 +90,8 @@ await record("POST /token 401", () => bearer.POST("/token", { body: {}, headers:
 await record("POST /token 403", () => bearer.POST("/token", { body: { participantId: "bob" }, headers: { Authorization: `Bearer ${aliceToken}` } }));
 await recordOtherMethod("POST /token 405", anonymousUrl, "DELETE", "/token");
 await record("POST /token 413", () => anonymous.POST("/token", { body: { roomId: big }, headers: from() }));
+// The POST operation declares no query parameters, so the typed client cannot send the over-long one.
+await recordOtherMethod("POST /token 414", anonymousUrl, "POST", `/token?roomId=${big}`);
 await record("POST /token 415", () => anonymous.POST("/token", { body: {}, headers: { ...from(), "Content-Type": "text/plain" } }));
 {
   const address = from();

@@ -8,36 +8,18 @@ using System.IO;
 using System;
 namespace TokenFunction.Tests.Contract.KiotaClient.Models
 {
+    /// <summary>
+    /// Anonymous, so it says no more than this; the failure&apos;s detail is in the app&apos;s log.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class Health : ApiException, IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class Health : ApiException, IParsable
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The credentialsLoadedAt property</summary>
-        public DateTimeOffset? CredentialsLoadedAt { get; set; }
-        /// <summary>The credentialsSource property</summary>
-        public global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_credentialsSource? CredentialsSource { get; set; }
         /// <summary>The primary error message.</summary>
         public override string Message { get => base.Message; }
-        /// <summary>The reason property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Reason { get; set; }
-#nullable restore
-#else
-        public string Reason { get; set; }
-#endif
+        /// <summary>Only when unhealthy. See docs/security.md.</summary>
+        public global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_reason? Reason { get; set; }
         /// <summary>The status property</summary>
         public global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_status? Status { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Health"/> and sets the default values.
-        /// </summary>
-        public Health()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -56,9 +38,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "credentialsLoadedAt", n => { CredentialsLoadedAt = n.GetDateTimeOffsetValue(); } },
-                { "credentialsSource", n => { CredentialsSource = n.GetEnumValue<global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_credentialsSource>(); } },
-                { "reason", n => { Reason = n.GetStringValue(); } },
+                { "reason", n => { Reason = n.GetEnumValue<global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_reason>(); } },
                 { "status", n => { Status = n.GetEnumValue<global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_status>(); } },
             };
         }
@@ -69,11 +49,8 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteDateTimeOffsetValue("credentialsLoadedAt", CredentialsLoadedAt);
-            writer.WriteEnumValue<global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_credentialsSource>("credentialsSource", CredentialsSource);
-            writer.WriteStringValue("reason", Reason);
+            writer.WriteEnumValue<global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_reason>("reason", Reason);
             writer.WriteEnumValue<global::TokenFunction.Tests.Contract.KiotaClient.Models.Health_status>("status", Status);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -32,7 +32,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>The errors property</summary>
+        /// <summary>The first 20 field errors; errorsOmitted counts the rest.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::TokenFunction.Tests.Contract.KiotaClient.Models.FieldError>? Errors { get; set; }
@@ -40,6 +40,8 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
 #else
         public List<global::TokenFunction.Tests.Contract.KiotaClient.Models.FieldError> Errors { get; set; }
 #endif
+        /// <summary>Field errors beyond the 20 listed; absent when none were left out.</summary>
+        public int? ErrorsOmitted { get; set; }
         /// <summary>The primary error message.</summary>
         public override string Message { get => base.Message; }
         /// <summary>The status property</summary>
@@ -96,6 +98,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
                 { "code", n => { Code = n.GetStringValue(); } },
                 { "detail", n => { Detail = n.GetStringValue(); } },
                 { "errors", n => { Errors = n.GetCollectionOfObjectValues<global::TokenFunction.Tests.Contract.KiotaClient.Models.FieldError>(global::TokenFunction.Tests.Contract.KiotaClient.Models.FieldError.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "errorsOmitted", n => { ErrorsOmitted = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "traceId", n => { TraceId = n.GetStringValue(); } },
@@ -112,6 +115,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
             writer.WriteStringValue("code", Code);
             writer.WriteStringValue("detail", Detail);
             writer.WriteCollectionOfObjectValues<global::TokenFunction.Tests.Contract.KiotaClient.Models.FieldError>("errors", Errors);
+            writer.WriteIntValue("errorsOmitted", ErrorsOmitted);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
             writer.WriteStringValue("traceId", TraceId);

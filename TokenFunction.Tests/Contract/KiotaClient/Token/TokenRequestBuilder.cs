@@ -43,6 +43,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 405 status code</exception>
+        /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 503 status code</exception>
@@ -62,6 +63,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
                 { "401", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "405", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "500", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
@@ -80,6 +82,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 405 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 500 status code</exception>
@@ -102,6 +105,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
                 { "403", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "405", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },
                 { "500", global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem.CreateFromDiscriminatorValue },

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Callers;
+
+/// <summary>
+/// Tokens validly signed by a published key that must still be refused: an audience that differs only by a trailing
+/// slash, no kid, a kid naming no published key, any crit header. The stand-in signs them (a real provider will not).
+/// </summary>
+public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
+{
+    private OpenIdProviderStandIn _provider = null!;
+    private CallerTestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await OpenIdProviderStandIn.StartAsync();
+        _app = new CallerTestApp(_provider);
+    }
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    public void Dispose() => _app.Dispose();
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        // case, words the reason must hold
+        { "audience with a trailing slash", "wrong audience" },
+        { "audience in another case", "wrong audience" },
+        { "no kid", "no kid" },
+        { "kid of no published key, signed by a published one", "unknown signing key" },
+        { "crit [\"exp\"]", "crit" },
+        { "crit []", "crit" },
+        { "crit null", "crit" },
+        { "crit \"b64\"", "crit" },
+    };
+
+    [Fact]
+    public async Task The_same_token_well_formed_is_accepted() =>
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken())).Status);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_validly_signed_token_is_still_refused_with_401_saying_why(string broken, string reason)
+    {
+        var token = Break(broken);
+
+        var response = await _app.PostAsync(token);
+
+        var problem = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
+        Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(reason, response.Header("WWW-Authenticate"), StringComparison.Ordinal);
+        _app.AssertNoTokenIssued();
+    }
+
+    private string Break(string broken) => broken switch
+    {
+        "audience with a trailing slash" => _provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience + "/"),
+        "audience in another case" => _provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience.ToUpperInvariant()),
+        "no kid" => _provider.IssueToken(key: new RsaSecurityKey(_provider.RsaKey.Rsa)),
+        "kid of no published key, signed by a published one" =>
+            _provider.IssueToken(key: new RsaSecurityKey(_provider.RsaKey.Rsa) { KeyId = "rsa-not-published" }),
+        _ => _provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+        {
+            ["crit"] = JsonDocument.Parse(broken["crit ".Length..]).RootElement.Clone(),
+        }),
+    };
+}
