@@ -154,11 +154,8 @@ public sealed partial class KeyVaultCredentialsCache(
 
     private bool IsTooStale(LoadedCredentials current) => timeProvider.GetUtcNow() - current.LoadedAt > _options.MaxStaleness;
 
-    private TimeSpan RetryAfter()
-    {
-        var delay = NextRefreshDelay;
-        return delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
-    }
+    /// <summary>When the vault is read next; the Retry-After header's own 1 s floor is the writer's (ApiResponses).</summary>
+    private TimeSpan RetryAfter() => NextRefreshDelay;
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
         Message = "VideoSDK signing credentials loaded from Key Vault (secret version {SecretVersion})")]
