@@ -16,6 +16,12 @@ public abstract class FunctionsHostFixture : IAsyncLifetime
     /// <summary>A client for the app's routes (http://localhost/api/...); no function key attached.</summary>
     public HttpClient Client => _client ?? throw new InvalidOperationException("The fixture has not started.");
 
+    /// <summary>
+    /// The host's HTTP/1.1 front on loopback (http://127.0.0.1:{port}/), for callers in other processes
+    /// (shell, Node, load tools) or an HttpClient over real TCP.
+    /// </summary>
+    public Uri BaseAddress => Host.BaseAddress;
+
     public async Task InitializeAsync()
     {
         var options = await CreateOptionsAsync().ConfigureAwait(false);

@@ -8,7 +8,8 @@ namespace TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 /// <summary>
 /// A stand-in for the Azure Functions host that runs the real, built worker as a child process and
 /// serves HTTP requests through it: routes by the worker's own metadata, checks function keys,
-/// invokes over gRPC, and returns the function's HTTP response. One instance, one worker.
+/// invokes over gRPC, and returns the function's HTTP response. One instance, one worker. Reached
+/// in-process (<see cref="CreateClient"/>) or over real HTTP/1.1 on loopback (<see cref="BaseAddress"/>).
 /// </summary>
 public sealed class FunctionsHost : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     private readonly FunctionsHostOptions _options;
     private HostRpcServer? _rpcServer;
+    private HttpFront? _front;
     private WorkerProcess? _worker;
     private WorkerConnection? _connection;
 
@@ -29,6 +31,9 @@ public sealed class FunctionsHost : IAsyncDisposable
     public IReadOnlyList<HttpFunction> HttpFunctions { get; private set; } = [];
 
     public WorkerProcess Worker => _worker ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>Where the HTTP front listens (http://127.0.0.1:{port}/), for callers outside this process.</summary>
+    public Uri BaseAddress => _front?.BaseAddress ?? throw new InvalidOperationException("Not started.");
 
     public static async Task<FunctionsHost> StartAsync(FunctionsHostOptions options, CancellationToken cancellationToken = default)
     {
@@ -102,6 +107,11 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_front is not null)
+        {
+            await _front.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_worker is not null)
         {
             // Ask first, like the host; a worker that does not leave in time is killed with its children.
@@ -156,6 +166,9 @@ public sealed class FunctionsHost : IAsyncDisposable
                 .Select(f => HttpFunction.FromMetadata(f, routePrefix))
                 .OfType<HttpFunction>()
                 .ToList();
+
+            // Open to callers only once every function is loaded, as the real host does.
+            _front = await HttpFront.StartAsync(SendAsync, _options.HttpPort, startup.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WorkerDisconnectedException or InvalidOperationException)
         {

@@ -19,6 +19,9 @@ public sealed class FunctionsHostOptions
 
     public TimeSpan InvocationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The loopback port of the HTTP/1.1 front; 0 (the default) takes a free one.</summary>
+    public int HttpPort { get; init; }
+
     /// <summary>Adds the "Values" of a local.settings.json-shaped file, the way Core Tools reads them.</summary>
     public FunctionsHostOptions WithSettingsFile(string path)
     {
