@@ -75,6 +75,39 @@ public sealed class TokenBoundaryTests : IDisposable
         Assert.Contains("from 60 to 3600", problem.GetProperty("detail").GetString());
     }
 
+    public static TheoryData<string, string> AcceptedIdentifiers => new()
+    {
+        { "roomId", "a" },
+        { "roomId", new string('r', 128) },
+        { "roomId", "Az09-_" },
+        { "participantId", "p" },
+        { "participantId", new string('p', 128) },
+        { "participantId", "auth0|Az09-_.@:+=~" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AcceptedIdentifiers))]
+    public async Task Identifiers_of_one_to_128_allowed_characters_are_put_in_the_token_as_sent(string field, string value)
+    {
+        var response = await SendAsync(_app, FakeHttpRequestData.Json($$"""{"{{field}}":"{{value}}"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var (_, payload) = IndependentTokenVerifier.Verify(response.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
+        Assert.Equal(value, payload.GetProperty(field).GetString());
+    }
+
+    [Theory]
+    [InlineData("roomId", 129, "room_id_invalid")]
+    [InlineData("participantId", 129, "participant_id_invalid")]
+    [InlineData("participantId", 0, "participant_id_invalid")]
+    public async Task Identifiers_longer_than_128_or_empty_are_refused(string field, int length, string code)
+    {
+        var problem = (await SendAsync(_app, FakeHttpRequestData.Json($$"""{"{{field}}":"{{new string('x', length)}}"}""")))
+            .AssertProblem(HttpStatusCode.BadRequest, code);
+
+        Assert.Equal(field, Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
+    }
+
     [Fact]
     public async Task A_whole_number_written_with_a_fraction_is_that_number_of_seconds() =>
         Assert.Equal(600, LifetimeOf(await SendAsync(_app, FakeHttpRequestData.Json("""{"ttlSeconds":600.0}"""))));
