@@ -5,6 +5,7 @@ using JWT.Algorithms;
 using JWT.Builder;
 using TokenFunction.Secrets;
 using TokenFunction.Tokens;
+using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Benchmarks;
 

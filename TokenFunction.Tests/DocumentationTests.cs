@@ -1,6 +1,7 @@
 using System.Reflection;
 using TokenFunction.Http;
 using TokenFunction.Tests.Infra;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Tests;
 

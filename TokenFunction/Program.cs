@@ -1,9 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using TokenFunction.Callers;
-using TokenFunction.Rooms;
-using TokenFunction.Secrets;
-using TokenFunction.Tokens;
 
 namespace TokenFunction;
 
@@ -15,11 +11,7 @@ public static class Program
     public static IHost CreateHost(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
-        builder.Services
-            .AddSigningCredentials(builder.Configuration)
-            .AddTokenIssuing()
-            .AddCallers(builder.Configuration)
-            .AddRooms();
+        builder.Services.AddTokenFunction(builder.Configuration);
         return builder.Build();
     }
 }

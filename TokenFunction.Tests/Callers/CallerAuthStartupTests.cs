@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
 using TokenFunction.Tests.TestInfrastructure;
+using TokenFunction.Platform;
 
 namespace TokenFunction.Tests.Callers;
 

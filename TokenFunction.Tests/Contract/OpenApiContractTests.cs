@@ -10,6 +10,7 @@ using TokenFunction.Secrets;
 using TokenFunction.Tests.Callers;
 using TokenFunction.Tests.Rooms;
 using TokenFunction.Tests.TestInfrastructure;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Tests.Contract;
 

@@ -5,6 +5,7 @@ using TokenFunction.Rooms;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
 using TokenFunction.Tokens;
+using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Tests.Rooms;
 

@@ -7,7 +7,7 @@ namespace TokenFunction.Tests.Secrets;
 
 /// <summary>
 /// The secret pipeline as deployed: the real SecretClient and ManagedIdentityCredential, composed by
-/// AddSigningCredentials, reading a vault stand-in with a token from the managed-identity stand-in.
+/// AddTokenFunction, reading a vault stand-in with a token from the managed-identity stand-in.
 /// </summary>
 [Collection(SharedManagedIdentity.Name)]
 public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)

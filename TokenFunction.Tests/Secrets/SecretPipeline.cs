@@ -30,7 +30,7 @@ internal sealed record PipelineSettings
 }
 
 /// <summary>
-/// The app's Key Vault secret pipeline as production composes it (AddSigningCredentials), against a fresh
+/// The app's Key Vault secret pipeline as production composes it (AddTokenFunction), against a fresh
 /// vault stand-in, with the real SecretClient and ManagedIdentityCredential. Only the SecretClient
 /// registration is the test's: same credential, but a transport that trusts the stand-in's certificate
 /// and retry delays of milliseconds instead of seconds.
@@ -80,9 +80,9 @@ internal sealed class SecretPipeline : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(time)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging())
-            // Registered before AddSigningCredentials, whose TryAddSingleton then keeps this one.
+            // Registered before AddTokenFunction, whose TryAddSingleton then keeps this one.
             .AddSingleton(provider => CreateSecretClient(provider.GetRequiredService<IOptions<KeyVaultOptions>>().Value, trustingHandler))
-            .AddSigningCredentials(configuration)
+            .AddTokenFunction(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         // The production start-up checks: a test must not run a configuration the app would refuse.

@@ -49,7 +49,7 @@ public sealed class SecretsOptionsStartupTests
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddSigningCredentials(configuration)
+            .AddTokenFunction(configuration)
             .BuildServiceProvider();
     }
 }

@@ -2,10 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using TokenFunction.Callers;
-using TokenFunction.Rooms;
-using TokenFunction.Secrets;
-using TokenFunction.Tokens;
 
 namespace TokenFunction.Tests.TestInfrastructure;
 
@@ -31,7 +27,7 @@ public sealed class TestApp : IDisposable
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
-        services.AddSigningCredentials(configuration).AddTokenIssuing().AddCallers(configuration).AddRooms();
+        services.AddTokenFunction(configuration);
         // After the app's registrations, so a test's replacement is the one resolved.
         configure?.Invoke(services);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

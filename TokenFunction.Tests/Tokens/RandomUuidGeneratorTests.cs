@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using TokenFunction.Tokens;
+using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Tests.Tokens;
 

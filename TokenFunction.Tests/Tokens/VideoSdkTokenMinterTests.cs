@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
 using TokenFunction.Tokens;
+using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Tests.Tokens;
 

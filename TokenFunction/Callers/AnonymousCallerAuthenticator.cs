@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Http;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Callers;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using TokenFunction.Http;
-using TokenFunction.Tokens;
+using TokenFunction.Problems;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Callers;
 

@@ -1,4 +1,4 @@
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Callers;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
-using TokenFunction.Http;
-using TokenFunction.Tokens;
+using TokenFunction.Platform;
+using TokenFunction.Problems;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Callers;
 

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Callers;
 

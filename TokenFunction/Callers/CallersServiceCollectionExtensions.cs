@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using TokenFunction.Platform;
 
 namespace TokenFunction.Callers;
 
@@ -13,11 +13,10 @@ public static class CallersServiceCollectionExtensions
     private static readonly TimeSpan AuthorityFetchTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Caller authentication (section <c>CallerAuth</c>): bearer tokens from an OpenID Connect authority
-    /// when <c>CallerAuth:Authority</c> is set, otherwise anonymous mode; and the per-caller rate limit
-    /// (section <c>RateLimit</c>). Both validated at start-up.
+    /// Caller authentication (section <c>CallerAuth</c>) in <paramref name="mode"/>: bearer tokens from an OpenID
+    /// Connect authority, or anonymous; and the per-caller rate limit (section <c>RateLimit</c>). Both validated at start-up.
     /// </summary>
-    public static IServiceCollection AddCallers(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCallers(this IServiceCollection services, CallerAuthMode mode)
     {
         services.AddOptions<CallerAuthOptions>().BindConfiguration(CallerAuthOptions.SectionName).ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateOnStart();
@@ -29,7 +28,6 @@ public static class CallersServiceCollectionExtensions
         services.AddSingleton<CallerGate>();
         services.AddHostedService<CallerAuthModeReporter>();
 
-        var mode = new CallerAuthMode(configuration.GetSection(CallerAuthOptions.SectionName).Get<CallerAuthOptions>()?.HasAuthority == true);
         services.AddSingleton(mode);
         if (mode.CallersSignIn)
         {

@@ -16,6 +16,6 @@ public sealed class HealthFunction(ISigningCredentialsProvider credentials)
         var health = credentials.GetHealth();
         var body = new HealthResponse(health.Ready ? "healthy" : "unhealthy", health.Source, health.LoadedAt?.UtcDateTime, health.Reason);
         return ApiResponses.JsonAsync(request, health.Ready ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
-            body, ApiJsonContext.Default.HealthResponse);
+            body, ResponseJsonContext.Default.HealthResponse);
     }
 }

@@ -41,6 +41,6 @@ public sealed class IssueTokenFunction(CallerGate gate, TokenIssuer issuer)
 
         var token = issued.Value;
         var body = new TokenResponse(token.Token, token.ExpiresAt.UtcDateTime, token.Grant.Permissions, token.Grant.RoomId, token.Grant.ParticipantId);
-        return await ApiResponses.JsonAsync(request, HttpStatusCode.OK, body, ApiJsonContext.Default.TokenResponse);
+        return await ApiResponses.JsonAsync(request, HttpStatusCode.OK, body, ResponseJsonContext.Default.TokenResponse);
     }
 }

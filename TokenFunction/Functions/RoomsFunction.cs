@@ -5,6 +5,8 @@ using TokenFunction.Callers;
 using TokenFunction.Http;
 using TokenFunction.Rooms;
 using TokenFunction.Tokens;
+using TokenFunction.Problems;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Functions;
 
@@ -50,7 +52,7 @@ public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationP
             return await ApiResponses.ProblemAsync(request, created.Problem);
         }
 
-        var response = await ApiResponses.JsonAsync(request, HttpStatusCode.Created, RoomResponse.From(created.Value), ApiJsonContext.Default.RoomResponse);
+        var response = await ApiResponses.JsonAsync(request, HttpStatusCode.Created, RoomResponse.From(created.Value), ResponseJsonContext.Default.RoomResponse);
         response.Headers.Add("Location", $"/api/rooms/{Uri.EscapeDataString(created.Value.RoomId)}");
         return response;
     }
@@ -81,7 +83,7 @@ public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationP
 
         var room = await rooms.ValidateAsync(roomId, cancellationToken);
         return room.Succeeded
-            ? await ApiResponses.JsonAsync(request, HttpStatusCode.OK, RoomResponse.From(room.Value), ApiJsonContext.Default.RoomResponse)
+            ? await ApiResponses.JsonAsync(request, HttpStatusCode.OK, RoomResponse.From(room.Value), ResponseJsonContext.Default.RoomResponse)
             : await ApiResponses.ProblemAsync(request, room.Problem);
     }
 }

@@ -1,12 +1,8 @@
 using System.Text.Json.Serialization;
-using TokenFunction.Functions;
 
 namespace TokenFunction.Http;
 
-/// <summary>Compile-time JSON metadata for every response body the API writes.</summary>
+/// <summary>Compile-time JSON metadata for the problem documents; the functions keep their own answers' metadata.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProblemDocument))]
-[JsonSerializable(typeof(TokenResponse))]
-[JsonSerializable(typeof(HealthResponse))]
-[JsonSerializable(typeof(RoomResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

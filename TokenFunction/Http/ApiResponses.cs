@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Http;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.Azure.Functions.Worker.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Http;
 

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Http;
 using TokenFunction.Tokens;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Http;
 

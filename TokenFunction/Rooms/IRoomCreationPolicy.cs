@@ -1,5 +1,5 @@
 using TokenFunction.Callers;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Rooms;
 

@@ -1,4 +1,4 @@
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Rooms;
 
@@ -8,6 +8,6 @@ public interface IVideoSdkRoomsClient
     /// <summary><c>POST /v2/rooms</c>.</summary>
     Task<Outcome<Room>> CreateAsync(CreateRoomRequest request, CancellationToken cancellationToken);
 
-    /// <summary><c>GET /v2/rooms/validate/{roomId}</c>; the id must already satisfy <see cref="Tokens.Identifiers.RoomId"/>.</summary>
+    /// <summary><c>GET /v2/rooms/validate/{roomId}</c>; the id must already satisfy <see cref="VideoSdk.Identifiers.RoomId"/>.</summary>
     Task<Outcome<Room>> ValidateAsync(string roomId, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using TokenFunction.Http;
 using TokenFunction.Secrets;
-using TokenFunction.Tokens;
+using TokenFunction.Problems;
+using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Rooms;
 

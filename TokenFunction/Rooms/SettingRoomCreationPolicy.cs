@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Rooms;
 

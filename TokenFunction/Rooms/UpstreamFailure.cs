@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Rooms;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ExecutionRejectedException = Polly.ExecutionRejectedException;
 using Polly.Timeout;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Rooms;
 

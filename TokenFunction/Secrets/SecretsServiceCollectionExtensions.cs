@@ -1,18 +1,17 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenFunction.Callers;
+using TokenFunction.Platform;
 
 namespace TokenFunction.Secrets;
 
 public static class SecretsServiceCollectionExtensions
 {
     /// <summary>
-    /// The signing-credentials source: Key Vault (cached, refreshed in the background) when
-    /// <c>KeyVault:VaultUri</c> is set, otherwise configuration (local development).
+    /// The signing-credentials source of <paramref name="mode"/>: Key Vault (cached, refreshed in the background),
+    /// or configuration (local development).
     /// </summary>
-    public static IServiceCollection AddSigningCredentials(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSigningCredentials(this IServiceCollection services, CredentialsMode mode)
     {
         services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateOnStart();
         services.AddOptions<VideoSdkOptions>().BindConfiguration(VideoSdkOptions.SectionName).ValidateOnStart();
@@ -22,8 +21,8 @@ public static class SecretsServiceCollectionExtensions
         services.TryAddSingleton<HostingPlatform>();
         services.AddHostedService<CredentialsSourceReporter>();
 
-        var vault = configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>();
-        if (vault?.IsConfigured == true)
+        services.AddSingleton(mode);
+        if (mode.FromVault)
         {
             services.TryAddSingleton(sp => KeyVaultClientFactory.Create(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));
             services.AddSingleton<KeyVaultCredentialsLoader>();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using TokenFunction.Callers;
 using static TokenFunction.Secrets.KeyVaultOptionsValidator;
+using TokenFunction.Platform;
 
 namespace TokenFunction.Secrets;
 
@@ -10,16 +10,16 @@ namespace TokenFunction.Secrets;
 /// in configuration; without one (local development) key and secret both must be.
 /// </summary>
 /// <remarks>
-/// The mode is read from configuration rather than IOptions&lt;KeyVaultOptions&gt;, so that an invalid vault
-/// setting is reported once, by its own validator, instead of again from here.
+/// The vault's secret names are read from configuration rather than IOptions&lt;KeyVaultOptions&gt;, so that an
+/// invalid vault setting is reported once, by its own validator, instead of again from here.
 /// </remarks>
-public sealed class VideoSdkOptionsValidator(IConfiguration configuration, HostingPlatform platform) : IValidateOptions<VideoSdkOptions>
+public sealed class VideoSdkOptionsValidator(CredentialsMode mode, IConfiguration configuration, HostingPlatform platform) : IValidateOptions<VideoSdkOptions>
 {
     public ValidateOptionsResult Validate(string? name, VideoSdkOptions options)
     {
         var failures = new List<string>();
         var vault = configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
-        if (vault.IsConfigured)
+        if (mode.FromVault)
         {
             if (!string.IsNullOrEmpty(options.ApiSecret))
             {

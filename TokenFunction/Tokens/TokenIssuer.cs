@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using TokenFunction.Callers;
-using TokenFunction.Http;
 using TokenFunction.Secrets;
+using TokenFunction.Problems;
+using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Tokens;
 

@@ -1,30 +1,26 @@
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
 namespace TokenFunction.Tokens;
 
 /// <summary>
 /// Decides what a caller gets. Every caller may get <c>Tokens:AllowedPermissions</c>; a signed-in caller
-/// also what each of its roles grants (<c>CallerAuth:Roles</c>), and its participantId is its verified
+/// also what each of its roles grants (<see cref="RolePermissionRules"/>), and its participantId is its verified
 /// identity. Absent fields come from the configured defaults; anything beyond the rules is refused.
 /// </summary>
 public sealed class TokenPolicy
 {
     private readonly TokenPolicyOptions _options;
     private readonly PermissionRule _everyCaller;
-    private readonly Dictionary<string, PermissionRule> _roleRules;
+    private readonly IReadOnlyDictionary<string, PermissionRule> _roleRules;
 
-    public TokenPolicy(IOptions<TokenPolicyOptions> options, IOptions<CallerAuthOptions> callerAuth)
+    public TokenPolicy(IOptions<TokenPolicyOptions> options, RolePermissionRules roleRules)
     {
         _options = options.Value;
         _everyCaller = new PermissionRule($"{TokenPolicyOptions.SectionName}:{nameof(TokenPolicyOptions.AllowedPermissions)}",
             _options.AllowedPermissions.ToHashSet(StringComparer.Ordinal), RequireRoom: false);
-        _roleRules = callerAuth.Value.Roles.ToDictionary(
-            role => role.Key,
-            role => new PermissionRule($"{CallerAuthOptions.SectionName}:{nameof(CallerAuthOptions.Roles)}:{role.Key}",
-                role.Value.Permissions.ToHashSet(StringComparer.Ordinal), role.Value.RequireRoom),
-            StringComparer.Ordinal);
+        _roleRules = roleRules.ByRole;
     }
 
     public Outcome<TokenGrant> Decide(TokenRequest request, CallerIdentity caller)

@@ -1,3 +1,4 @@
+using TokenFunction.VideoSdk;
 namespace TokenFunction.Tokens;
 
 /// <summary>What tokens this service hands out when the caller does not say, and the bounds it enforces.</summary>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using TokenFunction.Problems;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tokens;
 
@@ -20,7 +22,7 @@ public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOp
         }
 
         failures.AddRange(PermissionSetRules.Check(options.AllowedPermissions)
-            .Where(rule => rule.Error != Http.ErrorCodes.PermissionConflict)
+            .Where(rule => rule.Error != ErrorCodes.PermissionConflict)
             .Select(rule => $"{Key(nameof(options.AllowedPermissions))}: {rule.Detail}"));
 
         failures.AddRange(PermissionSetRules.Check(options.DefaultPermissions)

@@ -1,4 +1,4 @@
-namespace TokenFunction.Tokens;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>The permission names VideoSDK understands in a token's <c>permissions</c> claim.</summary>
 public static class Permissions

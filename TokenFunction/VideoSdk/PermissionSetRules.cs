@@ -1,6 +1,6 @@
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>
 /// The rules any permission set must follow before VideoSDK will accept it, shared by request

@@ -1,8 +1,9 @@
 using System.Collections.Specialized;
 using System.Globalization;
-using TokenFunction.Http;
+using TokenFunction.Problems;
+using TokenFunction.Tokens;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.Http;
 
 /// <summary>
 /// Reads a token request from a query string (<c>GET /api/token?permissions=allow_join,ask_join&amp;ttlSeconds=600</c>)

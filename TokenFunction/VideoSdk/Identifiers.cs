@@ -1,7 +1,7 @@
 using System.Buffers;
-using TokenFunction.Http;
+using TokenFunction.Problems;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>A bounded length over a safe character set: no whitespace, no control characters, no quoting tricks.</summary>
 public sealed class IdentifierRule(int maxLength, SearchValues<char> allowed, string description, ErrorCode error)

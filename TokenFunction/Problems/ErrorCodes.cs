@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace TokenFunction.Http;
+namespace TokenFunction.Problems;
 
 /// <summary>
 /// Every error code the service can answer with. This is the single list: the README and the API

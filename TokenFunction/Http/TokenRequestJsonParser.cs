@@ -1,8 +1,9 @@
 using System.Text.Json;
-using TokenFunction.Http;
 using static TokenFunction.Http.JsonObjectBody;
+using TokenFunction.Problems;
+using TokenFunction.Tokens;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.Http;
 
 /// <summary>
 /// Maps a JSON body onto a <see cref="TokenRequest"/> over System.Text.Json's DOM, so every refusal can

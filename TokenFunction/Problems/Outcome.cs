@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace TokenFunction.Http;
+namespace TokenFunction.Problems;
 
 /// <summary>Either a value or the problem that stopped it: refusals are expected results, not exceptions.</summary>
 public readonly struct Outcome<T>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TokenFunction.Http;
+namespace TokenFunction.Problems;
 
 /// <summary>
 /// Renders a caller-supplied value for an error message: short, printable, quoted. Callers cannot make

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace TokenFunction.Http;
+namespace TokenFunction.Problems;
 
 /// <summary>A stable, documented error: clients switch on <see cref="Code"/>, never on the human-readable text.</summary>
 public sealed record ErrorCode(string Code, HttpStatusCode Status, string Title)

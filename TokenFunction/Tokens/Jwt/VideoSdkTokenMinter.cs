@@ -1,7 +1,8 @@
 using JWT;
 using TokenFunction.Secrets;
+using TokenFunction.VideoSdk;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.Tokens.Jwt;
 
 /// <summary>Signs VideoSDK access tokens (HS256, Jwt.Net): client tokens for meetings, management tokens for the REST API.</summary>
 /// <remarks>Thread-safe and allocation-lean: one encoder for the process, keyed per call, so a rotated secret takes effect at once.</remarks>

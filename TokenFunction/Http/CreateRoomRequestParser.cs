@@ -1,9 +1,10 @@
 using System.Text.Json;
-using TokenFunction.Http;
-using TokenFunction.Tokens;
 using static TokenFunction.Http.JsonObjectBody;
+using TokenFunction.Problems;
+using TokenFunction.Rooms;
+using TokenFunction.VideoSdk;
 
-namespace TokenFunction.Rooms;
+namespace TokenFunction.Http;
 
 /// <summary>Maps a create-room JSON body onto a <see cref="CreateRoomRequest"/> under the same rules as a token request.</summary>
 public static class CreateRoomRequestParser

@@ -1,4 +1,4 @@
-namespace TokenFunction.Http;
+namespace TokenFunction.Problems;
 
 /// <summary>One field-level reason a request was refused.</summary>
 public sealed record FieldError(string Field, string Code, string Detail);

@@ -1,6 +1,6 @@
 using TokenFunction.Secrets;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.Tokens.Jwt;
 
 /// <summary>
 /// A signed management (crawler) token for VideoSDK's REST API, and the credentials it was signed with, so a

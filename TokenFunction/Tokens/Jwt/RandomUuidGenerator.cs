@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.Tokens.Jwt;
 
 /// <summary>
 /// Random (version 4) UUIDs for the <c>jti</c> claim, cut from a per-thread buffer that the OS's CSPRNG

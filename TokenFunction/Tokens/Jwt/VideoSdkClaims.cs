@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace TokenFunction.Tokens;
+namespace TokenFunction.Tokens.Jwt;
 
 /// <summary>The payload of a VideoSDK access token, in the claim names and types VideoSDK reads.</summary>
 public sealed class VideoSdkClaims

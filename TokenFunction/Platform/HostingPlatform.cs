@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace TokenFunction.Callers;
+namespace TokenFunction.Platform;
 
 /// <summary>
 /// Whether the app runs on Azure's App Service / Functions platform. Read from configuration, where the

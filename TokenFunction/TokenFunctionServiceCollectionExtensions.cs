@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TokenFunction.Callers;
+using TokenFunction.Rooms;
+using TokenFunction.Secrets;
+using TokenFunction.Tokens;
+
+namespace TokenFunction;
+
+/// <summary>The one composition of the app's services, used by <see cref="Program"/> and by every test that builds the app.</summary>
+public static class TokenFunctionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Every feature, validated at start-up. The two modes are decided here, once, from <paramref name="configuration"/>:
+    /// Key Vault or configured credentials, signed-in or anonymous callers; the features receive them.
+    /// </summary>
+    public static IServiceCollection AddTokenFunction(this IServiceCollection services, IConfiguration configuration)
+    {
+        services
+            .AddSigningCredentials(CredentialsMode.From(configuration))
+            .AddTokenIssuing()
+            .AddCallers(CallerAuthMode.From(configuration))
+            .AddRooms();
+        services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
+        return services;
+    }
+
+    /// <summary>The caller roles' grants as token policy reads them, each named by the setting that defines it (the name is logged).</summary>
+    private static RolePermissionRules RoleRules(CallerAuthOptions callerAuth) =>
+        new(callerAuth.Roles.ToDictionary(
+            role => role.Key,
+            role => new PermissionRule($"{CallerAuthOptions.SectionName}:{nameof(CallerAuthOptions.Roles)}:{role.Key}",
+                role.Value.Permissions.ToHashSet(StringComparer.Ordinal), role.Value.RequireRoom),
+            StringComparer.Ordinal));
+}
