@@ -1,5 +1,6 @@
 using System.Net;
 using TokenFunction.Http;
+using TokenFunction.Problems;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Http;
