@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace TokenFunction;
 
-public static class Program
+internal static class Program
 {
     public static void Main(string[] args) => CreateHost(args).Run();
 
@@ -12,6 +12,7 @@ public static class Program
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.Services.AddTokenFunction(builder.Configuration);
+        builder.UseTokenFunctionMiddleware();
         return builder.Build();
     }
 }

@@ -9,7 +9,7 @@ using TokenFunction.Tokens;
 namespace TokenFunction;
 
 /// <summary>The one composition of the app's services, used by <see cref="Program"/> and by every test that builds the app.</summary>
-public static class TokenFunctionServiceCollectionExtensions
+internal static class TokenFunctionServiceCollectionExtensions
 {
     /// <summary>
     /// Every feature, validated at start-up. The two modes are decided here, once, from <paramref name="configuration"/>:

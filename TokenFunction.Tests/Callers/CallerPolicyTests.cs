@@ -3,30 +3,26 @@ using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
 
-/// <summary>What a signed-in caller may get: its own identity, the every-caller permissions, and what its roles add.</summary>
-public sealed class CallerPolicyTests : IAsyncLifetime, IDisposable
+/// <summary>
+/// What a signed-in caller may get: its own identity, the every-caller permissions, and what its roles add;
+/// callers' tokens from the real OpenID provider.
+/// </summary>
+public sealed class CallerPolicyTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
-    private OpenIdProviderStandIn _provider = null!;
-    private CallerTestApp _app = null!;
-
-    public async Task InitializeAsync()
+    private readonly CallerTestApp _app = new(provider, new Dictionary<string, string?>
     {
-        _provider = await OpenIdProviderStandIn.StartAsync();
-        _app = new CallerTestApp(_provider, new Dictionary<string, string?>
-        {
-            ["CallerAuth:Roles:host:Permissions:0"] = "allow_mod",
-            ["CallerAuth:Roles:host:RequireRoom"] = "true",
-        });
-    }
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
+        ["CallerAuth:Roles:host:Permissions:0"] = "allow_mod",
+        ["CallerAuth:Roles:host:RequireRoom"] = "true",
+    });
 
     public void Dispose() => _app.Dispose();
+
+    private Task<string> TokenOf(ProviderClient client) => provider.GetTokenAsync(client);
 
     [Fact]
     public async Task A_request_naming_another_participant_is_refused_with_403()
     {
-        var response = await _app.PostAsync(_provider.IssueToken("alice"), """{"participantId":"mallory"}""");
+        var response = await _app.PostAsync(await TokenOf(ProviderClients.Alice), """{"participantId":"mallory"}""");
 
         var problem = response.AssertProblem(HttpStatusCode.Forbidden, "participant_mismatch");
         Assert.Equal("participantId", problem.GetProperty("errors")[0].GetProperty("field").GetString());
@@ -36,17 +32,17 @@ public sealed class CallerPolicyTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_request_naming_the_caller_itself_is_granted()
     {
-        var response = await _app.PostAsync(_provider.IssueToken("alice"), """{"participantId":"alice"}""");
+        var response = await _app.PostAsync(await TokenOf(ProviderClients.Alice), """{"participantId":"alice-123"}""");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var (_, claims) = IndependentTokenVerifier.Verify(response.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
-        Assert.Equal("alice", claims.GetProperty("participantId").GetString());
+        Assert.Equal("alice-123", claims.GetProperty("participantId").GetString());
     }
 
     [Fact]
     public async Task A_permission_beyond_the_callers_rules_is_refused_with_403_naming_it()
     {
-        var response = await _app.PostAsync(_provider.IssueToken("alice"), """{"permissions":["allow_join","allow_mod"]}""");
+        var response = await _app.PostAsync(await TokenOf(ProviderClients.Alice), """{"permissions":["allow_join","allow_mod"]}""");
 
         var problem = response.AssertProblem(HttpStatusCode.Forbidden, "permission_not_allowed");
         Assert.Contains("'allow_mod'", problem.GetProperty("detail").GetString());
@@ -57,7 +53,7 @@ public sealed class CallerPolicyTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_role_mapped_moderator_gets_allow_mod_and_the_log_names_caller_and_rule()
     {
-        var response = await _app.PostAsync(_provider.IssueToken("mod-7", roles: ["moderator", "unmapped"]), """{"permissions":["allow_join","allow_mod"]}""");
+        var response = await _app.PostAsync(await TokenOf(ProviderClients.Moderator), """{"permissions":["allow_join","allow_mod"]}""");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var (_, claims) = IndependentTokenVerifier.Verify(response.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
@@ -73,7 +69,7 @@ public sealed class CallerPolicyTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Without_permissions_a_moderator_gets_the_default_set_only()
     {
-        var response = await _app.PostAsync(_provider.IssueToken("mod-7", roles: ["moderator"]));
+        var response = await _app.PostAsync(await TokenOf(ProviderClients.Moderator));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(["allow_join"], response.Json.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
@@ -82,7 +78,7 @@ public sealed class CallerPolicyTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_role_a_string_claim_holds_counts_like_an_array_element()
     {
-        var token = _provider.IssueToken("mod-8", customize: d => d.Claims["roles"] = "moderator");
+        var token = await TokenOf(ProviderClients.SingleRoleString);
 
         var response = await _app.PostAsync(token, """{"permissions":["allow_mod"]}""");
 
@@ -92,7 +88,7 @@ public sealed class CallerPolicyTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_room_only_role_needs_a_roomId()
     {
-        var token = _provider.IssueToken("host-1", roles: ["host"]);
+        var token = await TokenOf(ProviderClients.Host);
 
         var withoutRoom = await _app.PostAsync(token, """{"permissions":["allow_join","allow_mod"]}""");
         var withRoom = await _app.PostAsync(token, """{"permissions":["allow_join","allow_mod"],"roomId":"abcd-efgh-ijkl"}""");

@@ -5,12 +5,12 @@ using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
 
-/// <summary>The app configured with the OpenID provider stand-in as its authority, and ways to call its token endpoint.</summary>
+/// <summary>The app configured with an OpenID provider (the real one or the stand-in) as its authority, and ways to call its token endpoint.</summary>
 public sealed class CallerTestApp : IDisposable
 {
     private readonly TestApp _app;
 
-    public CallerTestApp(OpenIdProviderStandIn provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    public CallerTestApp(ITestOpenIdProvider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var all = AuthoritySettings(provider);
         all["CallerAuth:Roles:moderator:Permissions:0"] = "allow_join";
@@ -28,14 +28,19 @@ public sealed class CallerTestApp : IDisposable
     }
 
     /// <summary>Bearer mode with <paramref name="provider"/> as the authority; for any test app (the rooms test bed too).</summary>
-    public static Dictionary<string, string?> AuthoritySettings(OpenIdProviderStandIn provider) => new()
+    public static Dictionary<string, string?> AuthoritySettings(ITestOpenIdProvider provider)
     {
-        ["CallerAuth:Authority"] = provider.Authority,
-        ["CallerAuth:Audiences:0"] = OpenIdProviderStandIn.Audience,
-    };
+        var settings = new Dictionary<string, string?> { ["CallerAuth:Authority"] = provider.Authority };
+        for (var i = 0; i < provider.Audiences.Count; i++)
+        {
+            settings[$"CallerAuth:Audiences:{i}"] = provider.Audiences[i];
+        }
 
-    /// <summary>The named client is the app's own seam for the authority's https: here it trusts the stand-in's certificate.</summary>
-    public static void TrustAuthority(IServiceCollection services, OpenIdProviderStandIn provider) =>
+        return settings;
+    }
+
+    /// <summary>The named client is the app's own seam for the authority's https: here it trusts the provider's certificate.</summary>
+    public static void TrustAuthority(IServiceCollection services, ITestOpenIdProvider provider) =>
         services.AddHttpClient(AuthorityDocumentRetriever.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider.CreateTrustingHandler);
 
     public TestApp App => _app;
@@ -56,10 +61,26 @@ public sealed class CallerTestApp : IDisposable
     public static KeyValuePair<string, string> Bearer(string token) => new("Authorization", "Bearer " + token);
 
     public async Task<ReadResponse> SendAsync(FakeHttpRequestData request) =>
-        ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        ReadResponse.From(await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     /// <summary>No token left the app: none in the body (checked by AssertProblem) and no issued-token log line.</summary>
     public void AssertNoTokenIssued() => Assert.DoesNotContain(_app.Logs, log => log.Id.Id == 2001);
 
     public void Dispose() => _app.Dispose();
+
+    /// <summary>Sends again every 100 ms until <paramref name="done"/> holds or <paramref name="timeout"/> passes; returns the last answer.</summary>
+    public static async Task<ReadResponse> PollUntilAsync(Func<Task<ReadResponse>> send, Func<ReadResponse, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var response = await send();
+            if (done(response) || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

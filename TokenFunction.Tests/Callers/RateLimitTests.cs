@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Net;
+using TokenFunction.Functions;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
 
 /// <summary>The per-caller token bucket: a burst passes, the next request gets 429 with Retry-After, and the bucket refills.</summary>
-public sealed class RateLimitTests : IAsyncLifetime, IDisposable
+public sealed class RateLimitTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
     // The limiter runs on its own clock, not a TimeProvider. A window of an hour: no bucket refills during a
     // test however slow the machine, so the counts below are exact. Only the recovery test needs a short one.
@@ -21,24 +22,15 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
         ["RateLimit:ReplenishmentPeriod"] = "00:00:01",
     };
 
-    private OpenIdProviderStandIn _provider = null!;
-    private CallerTestApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await OpenIdProviderStandIn.StartAsync();
-        _app = new CallerTestApp(_provider, TightLimit);
-    }
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
+    private readonly CallerTestApp _app = new(provider, TightLimit);
 
     public void Dispose() => _app.Dispose();
 
     [Fact]
     public async Task Over_the_limit_a_caller_gets_429_with_Retry_After_and_recovers_after_the_window()
     {
-        using var app = new CallerTestApp(_provider, OneSecondWindow);
-        var alice = _provider.IssueToken("alice");
+        using var app = new CallerTestApp(provider, OneSecondWindow);
+        var alice = await provider.GetTokenAsync(ProviderClients.Alice);
         Assert.Equal(HttpStatusCode.OK, (await app.PostAsync(alice)).Status);
         Assert.Equal(HttpStatusCode.OK, (await app.PostAsync(alice)).Status);
 
@@ -51,7 +43,7 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
         // No timing window: when the bucket refills depends on when its period started, and a slow machine moves
         // that. The other tests, on an hour's window, show the limit holds; this one that it lifts. The poll's
         // limit only guards a hang.
-        var recovered = await BearerAuthenticationTests.PollUntilAsync(() => app.PostAsync(alice), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var recovered = await CallerTestApp.PollUntilAsync(() => app.PostAsync(alice), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.OK, recovered.Status);
     }
 
@@ -67,22 +59,26 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Each_caller_has_its_own_bucket()
     {
-        var alice = _provider.IssueToken("alice");
+        var alice = await provider.GetTokenAsync(ProviderClients.Alice);
         for (var i = 0; i < 3; i++)
         {
             await _app.PostAsync(alice);
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, (await _app.PostAsync(alice)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken("bob"))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(await provider.GetTokenAsync(ProviderClients.Bob))).Status);
     }
 
     [Fact]
     public async Task Anonymous_callers_are_limited_per_address_the_front_end_appended_not_per_spoofed_first_hop()
     {
         using var anonymous = new TestApp(TightLimit);
-        async Task<HttpStatusCode> SendAsync(string forwardedFor) => ReadResponse.From(await anonymous.Function<TokenFunction.Functions.IssueTokenFunction>()
-            .RunAsync(FakeHttpRequestData.Create("POST", headers: [new("X-Forwarded-For", forwardedFor)]), CancellationToken.None)).Status;
+        async Task<HttpStatusCode> SendAsync(string forwardedFor)
+        {
+            var request = FakeHttpRequestData.Create("POST", headers: [new("X-Forwarded-For", forwardedFor)]);
+            return ReadResponse.From(await anonymous.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request,
+                f => f.RunAsync(request, CancellationToken.None))).Status;
+        }
 
         // The client forges a new first hop each time; the front end's own entry (the last) stays the same.
         Assert.Equal(HttpStatusCode.OK, await SendAsync("10.0.0.1, 203.0.113.7:50001"));

@@ -140,6 +140,11 @@ public sealed class OpenApiContractTests
         ["POST /token 415"] = () => Token(FakeHttpRequestData.Json("{}", contentType: "text/plain")),
         ["POST /token 429"] = () => SecondRequest(OneRequestPerPeriod, app => Token(app, FakeHttpRequestData.Json("{}"))),
         ["POST /token 503"] = () => Token(FakeHttpRequestData.Json("{}"), WithoutCredentials),
+        ["POST /token 500"] = () => Token(FakeHttpRequestData.Json("{}"), Failing),
+        ["GET /token 500"] = () => Token(FakeHttpRequestData.Create("GET"), Failing),
+        ["GET /health 500"] = () => Health(Failing),
+        ["POST /rooms 500"] = () => Rooms(bed => bed.CreateAsync(), configure: Failing),
+        ["GET /rooms/{roomId} 500"] = () => Rooms(bed => bed.ValidateAsync(Room), configure: Failing),
         ["GET /health 200"] = () => Health(),
         ["GET /health 503"] = () => Health(WithoutCredentials),
         ["POST /rooms 201"] = () => Rooms(bed => bed.CreateAsync()),
@@ -173,6 +178,15 @@ public sealed class OpenApiContractTests
         services.AddSingleton(provider.Object);
     }
 
+    /// <summary>Every credentials lookup throws: the unexpected failure the catch-all middleware answers.</summary>
+    private static void Failing(IServiceCollection services)
+    {
+        var provider = new Mock<ISigningCredentialsProvider>();
+        provider.Setup(p => p.GetAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("broken on purpose"));
+        provider.Setup(p => p.GetHealth()).Throws(new InvalidOperationException("broken on purpose"));
+        services.AddSingleton(provider.Object);
+    }
+
     private static FakeHttpRequestData TooLarge() =>
         FakeHttpRequestData.Create("POST", body: Encoding.UTF8.GetBytes(new string(' ', HttpLimits.MaxBodyBytes + 1)),
             headers: [new("Content-Type", "application/json")]);
@@ -184,7 +198,7 @@ public sealed class OpenApiContractTests
     }
 
     private static async Task<ReadResponse> Token(TestApp app, HttpRequestData request) =>
-        ReadResponse.From(await app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        ReadResponse.From(await app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     /// <summary>In bearer mode, against the loopback OpenID provider stand-in.</summary>
     private static async Task<ReadResponse> AsCaller(Func<OpenIdProviderStandIn, CallerTestApp, Task<ReadResponse>> send)
@@ -205,7 +219,7 @@ public sealed class OpenApiContractTests
     private static async Task<ReadResponse> Health(Action<IServiceCollection>? configure = null)
     {
         using var app = new TestApp(configure: configure);
-        return ReadResponse.From(await app.Function<HealthFunction>().RunAsync(FakeHttpRequestData.Create("GET", "/api/health")));
+        return ReadResponse.From(await app.CallHealthAsync());
     }
 
     private static async Task<ReadResponse> Rooms(

@@ -14,7 +14,7 @@ public class HealthFunctionTests
     {
         using var app = new TestApp();
 
-        var response = ReadResponse.From(await app.Function<HealthFunction>().RunAsync(FakeHttpRequestData.Create("GET", "/api/health")));
+        var response = ReadResponse.From(await app.CallHealthAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("healthy", response.Json.GetProperty("status").GetString());
@@ -30,7 +30,7 @@ public class HealthFunctionTests
         provider.Setup(p => p.GetHealth()).Returns(new CredentialsHealth(false, "keyVault", null, "Key Vault answered 403 ForbiddenByRbac."));
         using var app = new TestApp(configure: services => services.AddSingleton(provider.Object));
 
-        var response = ReadResponse.From(await app.Function<HealthFunction>().RunAsync(FakeHttpRequestData.Create("GET", "/api/health")));
+        var response = ReadResponse.From(await app.CallHealthAsync());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);
         Assert.Equal("unhealthy", response.Json.GetProperty("status").GetString());

@@ -16,7 +16,7 @@ public class IssueTokenFunctionTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     private async Task<ReadResponse> SendAsync(HttpRequestData request, TestApp? app = null) =>
-        ReadResponse.From(await (app ?? _app).Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        ReadResponse.From(await (app ?? _app).InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     [Fact]
     public async Task Post_with_a_full_body_answers_a_verifiable_token_and_its_facts()

@@ -34,7 +34,7 @@ public sealed class HostileRequestTests : IDisposable
         var headers = hostile.ContentType is null ? [] : new[] { new KeyValuePair<string, string>("Content-Type", hostile.ContentType) };
         var request = FakeHttpRequestData.Create(hostile.Method, hostile.PathAndQuery, hostile.Body, headers);
 
-        var response = ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        var response = ReadResponse.From(await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
         Assert.InRange((int)response.Status, 400, 499);
         response.AssertProblem(response.Status, response.Json.GetProperty("code").GetString()!);
@@ -57,7 +57,7 @@ public sealed class HostileRequestTests : IDisposable
         }
 
         var request = FakeHttpRequestData.Create("POST", body: mutated, headers: [new("Content-Type", "application/json")]);
-        var response = ReadResponse.From(_app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None).GetAwaiter().GetResult());
+        var response = ReadResponse.From(_app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)).GetAwaiter().GetResult());
 
         if (response.Status != HttpStatusCode.OK)
         {

@@ -50,7 +50,7 @@ public sealed class RoomsTestBed : IAsyncDisposable
     /// Bearer mode against <paramref name="provider"/>, where holders of <see cref="CreatorRole"/> may create rooms
     /// (<c>Rooms:AllowCreate</c> belongs to anonymous mode, so it is unset here).
     /// </summary>
-    public static Task<RoomsTestBed> StartSignedInAsync(OpenIdProviderStandIn provider, IDictionary<string, string?>? settings = null)
+    public static Task<RoomsTestBed> StartSignedInAsync(ITestOpenIdProvider provider, IDictionary<string, string?>? settings = null)
     {
         var all = CallerTestApp.AuthoritySettings(provider);
         all["Rooms:AllowCreate"] = null;
@@ -77,11 +77,14 @@ public sealed class RoomsTestBed : IAsyncDisposable
     }
 
     public async Task<ReadResponse> SendCreateAsync(HttpRequestData request) =>
-        Checked(ReadResponse.From(await App.Function<RoomsFunction>().CreateAsync(request, CancellationToken.None)));
+        Checked(ReadResponse.From(await App.InvokeAsync<RoomsFunction>(RoomsFunction.CreateName, request, f => f.CreateAsync(request, CancellationToken.None))));
 
-    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET", string? bearerToken = null) =>
-        Checked(ReadResponse.From(await App.Function<RoomsFunction>().ValidateAsync(
-            FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId), headers: Bearer(bearerToken)), roomId, CancellationToken.None)));
+    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET", string? bearerToken = null)
+    {
+        var request = FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId), headers: Bearer(bearerToken));
+        return Checked(ReadResponse.From(await App.InvokeAsync<RoomsFunction>(RoomsFunction.ValidateName, request,
+            f => f.ValidateAsync(request, roomId, CancellationToken.None))));
+    }
 
     private static KeyValuePair<string, string>[] Bearer(string? token) => token is null ? [] : [CallerTestApp.Bearer(token)];
 

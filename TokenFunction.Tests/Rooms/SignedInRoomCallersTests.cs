@@ -8,48 +8,42 @@ namespace TokenFunction.Tests.Rooms;
 
 /// <summary>
 /// The room routes in bearer mode: callers are admitted through the same gate as the token endpoint, and only
-/// holders of a Rooms:CreatorRoles role may create rooms.
+/// holders of a Rooms:CreatorRoles role may create rooms. Callers' tokens from the real OpenID provider.
 /// </summary>
-public sealed class SignedInRoomCallersTests : IAsyncLifetime
+public sealed class SignedInRoomCallersTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>
 {
     private const string Room = "abcd-efgh-ijkl";
-
-    private OpenIdProviderStandIn _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await OpenIdProviderStandIn.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
 
     [Fact]
     public async Task A_caller_holding_a_creator_role_creates_a_room()
     {
-        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
 
-        var created = await bed.CreateAsync("""{"customRoomId":"by-host"}""", _provider.IssueToken("alice", roles: ["viewer", RoomsTestBed.CreatorRole]));
+        var created = await bed.CreateAsync("""{"customRoomId":"by-host"}""", await provider.GetTokenAsync(ProviderClients.Host));
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.Single(bed.VideoSdk.Requests, r => r.Method == "POST");
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("viewer")]
-    [InlineData("HOST")]
-    public async Task A_caller_without_a_creator_role_gets_403_and_VideoSDK_is_never_called(string? role)
-    {
-        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+    public static TheoryData<string> CallersWithoutCreatorRole => new() { ProviderClients.Alice.Id, ProviderClients.Viewer.Id, ProviderClients.UpperCaseHost.Id };
 
-        var refused = await bed.CreateAsync("""{"customRoomId":"by-guest"}""", _provider.IssueToken("bob", roles: role is null ? null : [role]));
+    [Theory]
+    [MemberData(nameof(CallersWithoutCreatorRole))]
+    public async Task A_caller_without_a_creator_role_gets_403_and_VideoSDK_is_never_called(string clientId)
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
+
+        var refused = await bed.CreateAsync("""{"customRoomId":"by-guest"}""", await provider.GetTokenAsync(ProviderClients.ById(clientId)));
 
         var problem = refused.AssertProblem(HttpStatusCode.Forbidden, "room_create_not_allowed");
-        Assert.Contains("caller 'bob'", problem.GetProperty("detail").GetString());
+        Assert.Contains($"caller '{clientId}'", problem.GetProperty("detail").GetString());
         Assert.Empty(bed.VideoSdk.Requests);
     }
 
     [Fact]
     public async Task Without_a_bearer_token_both_routes_answer_401_with_a_challenge_and_VideoSDK_is_never_called()
     {
-        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
         bed.VideoSdk.AddRoom(Room);
 
         var create = await bed.CreateAsync();
@@ -64,21 +58,21 @@ public sealed class SignedInRoomCallersTests : IAsyncLifetime
     [Fact]
     public async Task Any_signed_in_caller_may_validate_a_room()
     {
-        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider);
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider);
         bed.VideoSdk.AddRoom(Room);
 
-        Assert.Equal(HttpStatusCode.OK, (await bed.ValidateAsync(Room, bearerToken: _provider.IssueToken("carol"))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await bed.ValidateAsync(Room, bearerToken: await provider.GetTokenAsync(ProviderClients.Bob))).Status);
     }
 
     [Fact]
     public async Task The_rate_limit_applies_to_room_calls()
     {
-        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider, new Dictionary<string, string?>
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider, new Dictionary<string, string?>
         {
             ["RateLimit:Burst"] = "1",
             ["RateLimit:TokensPerPeriod"] = "1",
         });
-        var host = _provider.IssueToken("alice", roles: [RoomsTestBed.CreatorRole]);
+        var host = await provider.GetTokenAsync(ProviderClients.Host);
 
         Assert.Equal(HttpStatusCode.Created, (await bed.CreateAsync(bearerToken: host)).Status);
         var limited = await bed.CreateAsync(bearerToken: host);
@@ -91,7 +85,7 @@ public sealed class SignedInRoomCallersTests : IAsyncLifetime
     [Fact]
     public async Task Rooms_AllowCreate_is_refused_at_start_up_when_callers_sign_in()
     {
-        await using var bed = await RoomsTestBed.StartSignedInAsync(_provider, new Dictionary<string, string?> { ["Rooms:AllowCreate"] = "true" });
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider, new Dictionary<string, string?> { ["Rooms:AllowCreate"] = "true" });
 
         var failure = Assert.Throws<OptionsValidationException>(() => bed.App.Get<IOptions<RoomsOptions>>().Value);
 

@@ -136,7 +136,8 @@ internal sealed class SecretPipeline : IAsyncDisposable
     /// <summary>Production's credential and client options, with a transport that trusts the stand-in and test-sized retry delays.</summary>
     private static SecretClient CreateSecretClient(KeyVaultOptions options, SocketsHttpHandler trustingHandler)
     {
-        var clientOptions = KeyVaultClientFactory.CreateClientOptions(options);
+        var clientOptions = new SecretClientOptions();
+        KeyVaultClientFactory.ConfigureRetries(clientOptions, options);
         clientOptions.Transport = new HttpClientTransport(trustingHandler);
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(10);
         clientOptions.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);

@@ -36,6 +36,7 @@ public sealed class FakeHttpRequestData : HttpRequestData
     {
         var context = new Mock<FunctionContext>();
         context.SetupGet(c => c.InvocationId).Returns(Guid.NewGuid().ToString());
+        context.SetupGet(c => c.Items).Returns(new Dictionary<object, object>());
         var headerCollection = new HttpHeadersCollection();
         foreach (var (name, value) in headers ?? [])
         {

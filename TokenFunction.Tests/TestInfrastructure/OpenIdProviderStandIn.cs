@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -9,36 +8,33 @@ using Microsoft.IdentityModel.Tokens;
 namespace TokenFunction.Tests.TestInfrastructure;
 
 /// <summary>
-/// A loopback OpenID Connect provider: an https discovery document and key set (RSA and EC keys generated
-/// here), issuing caller tokens. It can rotate its keys, go down and come back, and counts its fetches.
+/// A home-made loopback OpenID Connect provider (an https discovery document and an RSA key set) for what the
+/// real provider (<see cref="OpenIdProviderFixture"/>) cannot be made to do on demand: go down and come back,
+/// and count the app's fetches.
 /// </summary>
-public sealed class OpenIdProviderStandIn : IAsyncDisposable
+public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposable
 {
     public const string Audience = "api://videosdk-token-tests";
     private const string TenantPath = "tenant-under-test";
 
     private readonly TestCertificate _tlsCertificate;
     private readonly LoopbackServer _server;
-    private readonly object _gate = new();
-    private List<SecurityKey> _published;
     private int _discoveryFetches;
     private int _keySetFetches;
 
-    private OpenIdProviderStandIn(TestCertificate tlsCertificate, LoopbackServer server, SecurityKey rsa, SecurityKey ec)
+    private OpenIdProviderStandIn(TestCertificate tlsCertificate, LoopbackServer server, RsaSecurityKey rsa)
     {
         _tlsCertificate = tlsCertificate;
         _server = server;
         RsaKey = rsa;
-        EcKey = ec;
-        _published = [rsa, ec];
     }
 
     /// <summary>The issuer URL, as CallerAuth:Authority is set to it.</summary>
     public string Authority => new Uri(_server.BaseAddress, TenantPath).ToString();
 
-    public SecurityKey RsaKey { get; private set; }
+    public IReadOnlyList<string> Audiences { get; } = [Audience];
 
-    public SecurityKey EcKey { get; }
+    public RsaSecurityKey RsaKey { get; }
 
     /// <summary>While false, every request answers 503, as a provider in an outage.</summary>
     public bool Available { get; set; } = true;
@@ -52,28 +48,14 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
         var certificate = TestCertificate.CreateForLoopback();
         OpenIdProviderStandIn? provider = null;
         var server = await LoopbackServer.StartAsync(certificate.Certificate, context => provider!.HandleAsync(context));
-        provider = new OpenIdProviderStandIn(certificate, server, NewRsaKey(), NewEcKey());
+        provider = new OpenIdProviderStandIn(certificate, server, NewRsaKey());
         return provider;
     }
 
-    /// <summary>Trusts this provider's TLS certificate and nothing else: give it to the app's named HttpClient.</summary>
     public HttpMessageHandler CreateTrustingHandler() => _tlsCertificate.CreateTrustingHandler();
 
-    /// <summary>Key rollover: a new RSA key replaces the old one in the key set; returns the new key.</summary>
-    public SecurityKey RotateRsaKey()
-    {
-        var next = NewRsaKey();
-        lock (_gate)
-        {
-            _published = [.. _published.Where(k => k != RsaKey), next];
-            RsaKey = next;
-        }
-
-        return next;
-    }
-
-    /// <summary>A token as the provider would issue it; <paramref name="customize"/> can break any part of it.</summary>
-    public string IssueToken(string subject = "user-1", string[]? roles = null, SecurityKey? key = null, Action<SecurityTokenDescriptor>? customize = null)
+    /// <summary>A token as the provider would issue it, or signed with another <paramref name="key"/>.</summary>
+    public string IssueToken(string subject = "user-1", SecurityKey? key = null)
     {
         var signingKey = key ?? RsaKey;
         var now = DateTime.UtcNow;
@@ -85,40 +67,12 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
             NotBefore = now,
             Expires = now.AddMinutes(10),
             Claims = new Dictionary<string, object> { ["sub"] = subject },
-            SigningCredentials = new SigningCredentials(signingKey,
-                signingKey is ECDsaSecurityKey ? SecurityAlgorithms.EcdsaSha256 : SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.RsaSha256),
         };
-        if (roles is not null)
-        {
-            descriptor.Claims["roles"] = roles;
-        }
-
-        customize?.Invoke(descriptor);
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
-    /// <summary>An unsigned token (<c>alg: none</c>) with otherwise valid claims.</summary>
-    public string IssueUnsignedToken(string subject = "user-1")
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = new { alg = "none", typ = "JWT" };
-        var payload = new Dictionary<string, object> { ["iss"] = Authority, ["aud"] = Audience, ["sub"] = subject, ["iat"] = now, ["nbf"] = now, ["exp"] = now + 600 };
-        return $"{Encode(header)}.{Encode(payload)}.";
-
-        static string Encode(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
-    }
-
-    /// <summary>Algorithm confusion: HS256 keyed with the RSA key's public key set, under the RSA key's kid.</summary>
-    public string IssueTokenSignedWithPublicKeyAsHmacSecret()
-    {
-        var publicJwk = KeySetJson();
-        var hmacKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(publicJwk)) { KeyId = RsaKey.KeyId };
-        return IssueToken(key: hmacKey, customize: d => d.SigningCredentials = new SigningCredentials(hmacKey, SecurityAlgorithms.HmacSha256));
-    }
-
-    public static SecurityKey NewRsaKey() => new RsaSecurityKey(RSA.Create(2048)) { KeyId = "rsa-" + Guid.NewGuid().ToString("N")[..8] };
-
-    public static SecurityKey NewEcKey() => new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "ec-" + Guid.NewGuid().ToString("N")[..8] };
+    public static RsaSecurityKey NewRsaKey() => new RsaSecurityKey(RSA.Create(2048)) { KeyId = "rsa-" + Guid.NewGuid().ToString("N")[..8] };
 
     /// <summary>Counts every fetch, answered or not, so a test can see how often the app knocks during an outage.</summary>
     private async Task HandleAsync(HttpContext context)
@@ -140,7 +94,7 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
             {
                 ["issuer"] = Authority,
                 ["jwks_uri"] = Authority + "/discovery/keys",
-                ["id_token_signing_alg_values_supported"] = new[] { "RS256", "ES256" },
+                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
             }));
         }
         else if (isKeySet)
@@ -159,32 +113,18 @@ public sealed class OpenIdProviderStandIn : IAsyncDisposable
         return context.Response.WriteAsync(json);
     }
 
-    /// <summary>Public parts only, as a real provider publishes them.</summary>
+    /// <summary>The public key only, as a real provider publishes it.</summary>
     private string KeySetJson()
     {
-        SecurityKey[] keys;
-        lock (_gate)
+        var p = RsaKey.Rsa.ExportParameters(false);
+        return JsonSerializer.Serialize(new
         {
-            keys = [.. _published];
-        }
-
-        return JsonSerializer.Serialize(new { keys = keys.Select(PublicJwk).ToArray() });
+            keys = new[]
+            {
+                new { kty = "RSA", use = "sig", alg = "RS256", kid = RsaKey.KeyId, n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) },
+            },
+        });
     }
-
-    private static Dictionary<string, string> PublicJwk(SecurityKey key) => key switch
-    {
-        RsaSecurityKey rsa when rsa.Rsa.ExportParameters(false) is var p => new()
-        {
-            ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = key.KeyId,
-            ["n"] = Base64UrlEncoder.Encode(p.Modulus), ["e"] = Base64UrlEncoder.Encode(p.Exponent),
-        },
-        ECDsaSecurityKey ec when ec.ECDsa.ExportParameters(false) is var p => new()
-        {
-            ["kty"] = "EC", ["use"] = "sig", ["alg"] = "ES256", ["kid"] = key.KeyId, ["crv"] = "P-256",
-            ["x"] = Base64UrlEncoder.Encode(p.Q.X), ["y"] = Base64UrlEncoder.Encode(p.Q.Y),
-        },
-        _ => throw new NotSupportedException(key.GetType().Name),
-    };
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,11 @@
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+
+using TokenFunction.Functions;
+using TokenFunction.Functions.Middleware;
 
 namespace TokenFunction.Tests.TestInfrastructure;
 
@@ -37,6 +41,26 @@ public sealed class TestApp : IDisposable
 
     /// <summary>Functions are not registered in DI: the worker activates them with their dependencies, as here.</summary>
     public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
+
+    /// <summary>
+    /// Calls a function's method behind the app's middleware, in the order <c>UseTokenFunctionMiddleware</c> gives
+    /// them in Program: the catch-all outermost, then caller admission for the functions it applies to. The
+    /// function is activated inside the pipeline, as the worker does.
+    /// </summary>
+    public Task<HttpResponseData> InvokeAsync<TFunction>(string functionName, HttpRequestData request, Func<TFunction, Task<HttpResponseData>> run)
+    {
+        var exceptions = ActivatorUtilities.CreateInstance<ExceptionHandlingMiddleware>(_services);
+        var admission = ActivatorUtilities.CreateInstance<CallerAdmissionMiddleware>(_services);
+        return exceptions.RunAsync(request, functionName, () => CallerAdmissionMiddleware.Applies(functionName)
+            ? admission.RunAsync(request, () => run(Function<TFunction>()), CancellationToken.None)
+            : run(Function<TFunction>()));
+    }
+
+    public Task<HttpResponseData> CallHealthAsync()
+    {
+        var request = FakeHttpRequestData.Create("GET", "/api/health");
+        return InvokeAsync<HealthFunction>(HealthFunction.Name, request, f => f.RunAsync(request));
+    }
 
     public string AllLogText => string.Join("\n", Get<FakeLogCollector>().GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));
 

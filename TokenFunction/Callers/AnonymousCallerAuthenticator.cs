@@ -4,7 +4,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Callers;
 
 /// <summary>Anonymous mode (no authority configured): every caller is anonymous, told apart only by address.</summary>
-public sealed class AnonymousCallerAuthenticator : ICallerAuthenticator
+internal sealed class AnonymousCallerAuthenticator : ICallerAuthenticator
 {
     public ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken) =>
         ValueTask.FromResult<Outcome<CallerIdentity>>(CallerIdentity.Anonymous(clientAddress));

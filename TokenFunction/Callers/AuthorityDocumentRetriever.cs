@@ -7,7 +7,7 @@ namespace TokenFunction.Callers;
 /// <see cref="IHttpClientFactory"/>: a fresh client per fetch (fetches are rare), so the factory's handler
 /// rotation keeps DNS changes visible, and the named client is where its handler and timeout are configured.
 /// </summary>
-public sealed class AuthorityDocumentRetriever(IHttpClientFactory httpClients) : IDocumentRetriever
+internal sealed class AuthorityDocumentRetriever(IHttpClientFactory httpClients) : IDocumentRetriever
 {
     public const string HttpClientName = "CallerAuth.Authority";
 

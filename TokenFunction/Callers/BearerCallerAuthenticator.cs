@@ -5,7 +5,6 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using TokenFunction.Problems;
-using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Callers;
 
@@ -13,7 +12,7 @@ namespace TokenFunction.Callers;
 /// Validates the caller's bearer token against the configured authority (signature against its published
 /// keys, issuer, audience, lifetime, algorithm) and reads the caller's participant id and roles from it.
 /// </summary>
-public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
+internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
 {
     /// <summary>
     /// After a failed first read of the authority's metadata, how long callers are answered 503 without
@@ -28,6 +27,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
     private readonly ILogger<BearerCallerAuthenticator> _logger;
     private readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = BearerTokenReader.MaxTokenLength };
     private readonly Microsoft.IdentityModel.Tokens.TokenValidationParameters _parameters;
+    private readonly CallerClaimReader _claims;
     private long _nextMetadataAttemptTicks;
 
     public BearerCallerAuthenticator(
@@ -41,6 +41,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         _time = time;
         _logger = logger;
         _parameters = CallerTokenValidation.Create(_options, metadata);
+        _claims = new CallerClaimReader(_options);
     }
 
     public async ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken)
@@ -73,18 +74,16 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
             return BearerChallenge.InvalidToken(reason);
         }
 
-        var jwt = (JsonWebToken)result.SecurityToken;
-        if (!jwt.TryGetPayloadValue<string>(_options.ParticipantIdClaim, out var participantId)
-            || !Identifiers.ParticipantId.IsValid(participantId))
+        using var payload = CallerClaimReader.ReadPayload((JsonWebToken)result.SecurityToken);
+        var participantId = _claims.ReadParticipantId(payload.RootElement);
+        var roles = _claims.ReadRoles(payload.RootElement);
+        if ((participantId.Refusal ?? roles.Refusal) is { } refusal)
         {
-            var reason = $"its '{_options.ParticipantIdClaim}' claim is missing or not usable as a participant id ({Identifiers.ParticipantId.Description})";
-            LogRefused(clientAddress, reason, null);
-            return BearerChallenge.InvalidToken(reason);
+            LogRefused(clientAddress, refusal, null);
+            return BearerChallenge.InvalidToken(refusal);
         }
 
-        // JsonWebToken lists an array claim as one claim per element, so a string and an array read alike.
-        var roles = jwt.Claims.Where(c => c.Type == _options.RolesClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray();
-        return CallerIdentity.Authenticated(participantId, roles, clientAddress);
+        return CallerIdentity.Authenticated(participantId.Value!, roles.Value!, clientAddress);
     }
 
     private async ValueTask<bool> MetadataAvailableAsync(CancellationToken cancellationToken)

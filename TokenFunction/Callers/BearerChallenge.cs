@@ -3,7 +3,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Callers;
 
 /// <summary>The 401 answers of RFC 6750: a WWW-Authenticate challenge and the same reason as problem+json.</summary>
-public static class BearerChallenge
+internal static class BearerChallenge
 {
     /// <summary>No credentials at all: RFC 6750 (3.1) says the challenge then carries no error code.</summary>
     public static ApiProblem Missing(string detail) =>

@@ -4,7 +4,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Callers;
 
 /// <summary>Takes the token out of <c>Authorization: Bearer &lt;token&gt;</c>, refusing every other shape.</summary>
-public static class BearerTokenReader
+internal static class BearerTokenReader
 {
     private const string Scheme = "Bearer ";
 

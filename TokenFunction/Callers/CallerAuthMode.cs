@@ -7,7 +7,7 @@ namespace TokenFunction.Callers;
 /// when the app is composed. Other features ask this rather than <c>IOptions&lt;CallerAuthOptions&gt;</c>, whose
 /// validation would otherwise fail a second time inside theirs.
 /// </summary>
-public sealed record CallerAuthMode(bool CallersSignIn)
+internal sealed record CallerAuthMode(bool CallersSignIn)
 {
     public static CallerAuthMode From(IConfiguration configuration) =>
         new(configuration.GetSection(CallerAuthOptions.SectionName).Get<CallerAuthOptions>()?.HasAuthority == true);

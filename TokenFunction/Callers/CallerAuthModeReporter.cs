@@ -6,7 +6,7 @@ using TokenFunction.Platform;
 namespace TokenFunction.Callers;
 
 /// <summary>Says once at start-up who may get tokens, so an open endpoint never goes unnoticed.</summary>
-public sealed partial class CallerAuthModeReporter(
+internal sealed partial class CallerAuthModeReporter(
     IOptions<CallerAuthOptions> callerAuth,
     IOptions<RateLimitOptions> rateLimit,
     HostingPlatform platform,

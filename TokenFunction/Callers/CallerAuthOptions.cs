@@ -1,7 +1,7 @@
 namespace TokenFunction.Callers;
 
 /// <summary>Who may ask for tokens: callers signed in with an OpenID Connect provider, or, on purpose, anyone.</summary>
-public sealed class CallerAuthOptions
+internal sealed class CallerAuthOptions
 {
     public const string SectionName = "CallerAuth";
 
@@ -14,10 +14,17 @@ public sealed class CallerAuthOptions
     /// <summary>Accepted <c>aud</c> values of caller tokens (your API's client id or App ID URI); at least one with an authority.</summary>
     public string[] Audiences { get; set; } = [];
 
-    /// <summary>The claim that becomes the token's participantId. Entra ID: <c>oid</c> is stable across apps; <c>sub</c> is per app.</summary>
+    /// <summary>
+    /// The claim that becomes the token's participantId (a JSON string). Entra ID: <c>oid</c> is stable across
+    /// apps; <c>sub</c> is per app. A claim name, or a path with dots into nested claims (see <see cref="RolesClaim"/>).
+    /// </summary>
     public string ParticipantIdClaim { get; set; } = "sub";
 
-    /// <summary>The claim holding the caller's roles or groups (a string or an array of strings).</summary>
+    /// <summary>
+    /// The claim holding the caller's roles or groups: an array of strings, or one string of roles separated by
+    /// spaces. A claim name matched whole first (Auth0's <c>https://example.com/roles</c>), else a path with dots
+    /// into nested claims (Keycloak's <c>realm_access.roles</c>, <c>resource_access.&lt;client-id&gt;.roles</c>).
+    /// </summary>
     public string RolesClaim { get; set; } = "roles";
 
     /// <summary>Tolerated clock difference between the provider and this app when checking exp and nbf.</summary>

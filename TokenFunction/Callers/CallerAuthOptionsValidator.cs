@@ -9,7 +9,7 @@ namespace TokenFunction.Callers;
 /// Start-up checks of caller authentication; each failure names the setting to fix. Depends on the
 /// platform, not on options of its own kind (which would be a DI cycle).
 /// </summary>
-public sealed class CallerAuthOptionsValidator(HostingPlatform platform) : IValidateOptions<CallerAuthOptions>
+internal sealed class CallerAuthOptionsValidator(HostingPlatform platform) : IValidateOptions<CallerAuthOptions>
 {
     private static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 

@@ -4,7 +4,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Callers;
 
 /// <summary>The door every caller-facing function goes through: who is asking, and whether they may ask now.</summary>
-public sealed class CallerGate(ICallerAuthenticator authenticator, ClientAddressReader addresses, CallerRateLimiter rateLimiter)
+internal sealed class CallerGate(ICallerAuthenticator authenticator, ClientAddressReader addresses, CallerRateLimiter rateLimiter)
 {
     public async ValueTask<Outcome<CallerIdentity>> AdmitAsync(HttpRequestData request, CancellationToken cancellationToken)
     {

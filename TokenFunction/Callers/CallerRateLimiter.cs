@@ -8,7 +8,7 @@ namespace TokenFunction.Callers;
 /// One token bucket per caller (<see cref="CallerIdentity.RateLimitKey"/>), in this instance's memory, shared by every
 /// endpoint behind <see cref="CallerGate"/>: a caller has one budget, not one per route to spread a flood across.
 /// </summary>
-public sealed class CallerRateLimiter : IDisposable
+internal sealed class CallerRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly RateLimitOptions _options;

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace TokenFunction.Callers;
 
 /// <summary>The rules a caller's token must pass, in Microsoft.IdentityModel's terms.</summary>
-public static class CallerTokenValidation
+internal static class CallerTokenValidation
 {
     /// <summary>
     /// Asymmetric algorithms only. HMAC algorithms would let anyone holding a published public key forge

@@ -7,7 +7,7 @@ using TokenFunction.Platform;
 
 namespace TokenFunction.Callers;
 
-public static class CallersServiceCollectionExtensions
+internal static class CallersServiceCollectionExtensions
 {
     /// <summary>Metadata fetches are rare and off the hot path only once; a stuck provider must not hold requests long.</summary>
     private static readonly TimeSpan AuthorityFetchTimeout = TimeSpan.FromSeconds(10);

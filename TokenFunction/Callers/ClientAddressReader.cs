@@ -9,7 +9,7 @@ namespace TokenFunction.Callers;
 /// front end appends the address it saw to the header, so the last entries are trustworthy and the first
 /// ones are whatever the client chose to send (an anonymous caller could dodge its rate limit with them).
 /// </summary>
-public sealed class ClientAddressReader(IOptions<RateLimitOptions> options)
+internal sealed class ClientAddressReader(IOptions<RateLimitOptions> options)
 {
     private readonly int _trustedProxyHops = options.Value.TrustedProxyHops;
 

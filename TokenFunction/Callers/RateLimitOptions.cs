@@ -5,7 +5,7 @@ namespace TokenFunction.Callers;
 /// <see cref="TokensPerPeriod"/> every <see cref="ReplenishmentPeriod"/>. Kept in each instance's memory:
 /// with N instances a caller can get up to N times the rate.
 /// </summary>
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimit";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Callers;
 
 /// <summary>Start-up checks of the rate limit; each failure names the setting to fix.</summary>
-public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
 {
     private const int MaxBurst = 100_000;
     private static readonly TimeSpan MinPeriod = TimeSpan.FromSeconds(1);

@@ -1,7 +1,7 @@
 namespace TokenFunction.Callers;
 
 /// <summary>What callers holding one role (or group) may get on top of what every caller may get.</summary>
-public sealed class RoleGrantOptions
+internal sealed class RoleGrantOptions
 {
     /// <summary>The VideoSDK permissions this role may ask for, for example <c>[allow_join, allow_mod]</c>.</summary>
     public string[] Permissions { get; set; } = [];

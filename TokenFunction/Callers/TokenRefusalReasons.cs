@@ -6,7 +6,7 @@ namespace TokenFunction.Callers;
 /// Turns Microsoft.IdentityModel's validation exceptions into one phrase a client developer can act on.
 /// Built from the exception type and our own configuration only: the library's messages may quote the token.
 /// </summary>
-public static class TokenRefusalReasons
+internal static class TokenRefusalReasons
 {
     public static string Describe(Exception? failure, CallerAuthOptions options) => failure switch
     {

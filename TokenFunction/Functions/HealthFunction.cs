@@ -9,7 +9,9 @@ namespace TokenFunction.Functions;
 /// <summary><c>GET /api/health</c> (anonymous): 200 when tokens can be signed, 503 with the reason otherwise.</summary>
 public sealed class HealthFunction(ISigningCredentialsProvider credentials)
 {
-    [Function("Health")]
+    public const string Name = "Health";
+
+    [Function(Name)]
     public Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData request)
     {

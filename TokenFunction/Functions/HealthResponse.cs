@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TokenFunction.Functions;
 
 /// <summary>The health answer: whether tokens can be signed, and if not why; never a key, secret or version.</summary>
-public sealed record HealthResponse(
+internal sealed record HealthResponse(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("credentialsSource")] string CredentialsSource,
     [property: JsonPropertyName("credentialsLoadedAt")] DateTime? CredentialsLoadedAt,

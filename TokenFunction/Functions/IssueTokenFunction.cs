@@ -1,39 +1,35 @@
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using TokenFunction.Callers;
+using TokenFunction.Functions.Middleware;
 using TokenFunction.Http;
 using TokenFunction.Tokens;
 
 namespace TokenFunction.Functions;
 
 /// <summary><c>GET|POST /api/token</c>: a short-lived VideoSDK token for the caller.</summary>
-public sealed class IssueTokenFunction(CallerGate gate, TokenIssuer issuer)
+public sealed class IssueTokenFunction(TokenIssuer issuer)
 {
-    // Anonymous at the platform: the function authenticates callers itself (CallerGate), with bearer
+    public const string Name = "Token";
+
+    // Anonymous at the platform: the app authenticates callers itself (CallerAdmissionMiddleware), with bearer
     // tokens when CallerAuth:Authority is set. A function key cannot be that gate: the level is fixed at
     // compile time, only the host can check keys, and a key shipped inside client apps identifies nobody.
     // Without an authority the app refuses to start in Azure unless CallerAuth:AllowAnonymous=true.
     // No method list on the trigger: any other method reaches the function and gets a 405 problem
     // with an Allow header, instead of the platform's bare 404.
-    [Function("Token")]
+    [Function(Name)]
     public async Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, Route = "token")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        var caller = await gate.AdmitAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return await ApiResponses.ProblemAsync(request, caller.Problem);
-        }
-
         var parsed = await TokenRequestReader.ReadAsync(request, cancellationToken);
         if (!parsed.Succeeded)
         {
             return await ApiResponses.ProblemAsync(request, parsed.Problem);
         }
 
-        var issued = await issuer.IssueAsync(parsed.Value, caller.Value, cancellationToken);
+        var issued = await issuer.IssueAsync(parsed.Value, CallerAdmissionMiddleware.CallerOf(request), cancellationToken);
         if (!issued.Succeeded)
         {
             return await ApiResponses.ProblemAsync(request, issued.Problem);

@@ -4,7 +4,7 @@ using TokenFunction.Rooms;
 namespace TokenFunction.Functions;
 
 /// <summary>The answer of both room endpoints: what a client needs to ask for a token and join.</summary>
-public sealed record RoomResponse(
+internal sealed record RoomResponse(
     [property: JsonPropertyName("roomId")] string RoomId,
     [property: JsonPropertyName("customRoomId"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CustomRoomId,
     [property: JsonPropertyName("disabled")] bool Disabled)

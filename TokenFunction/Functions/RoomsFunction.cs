@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using TokenFunction.Callers;
+using TokenFunction.Functions.Middleware;
 using TokenFunction.Http;
 using TokenFunction.Rooms;
 using TokenFunction.Tokens;
@@ -11,30 +11,27 @@ using TokenFunction.VideoSdk;
 namespace TokenFunction.Functions;
 
 /// <summary><c>POST /api/rooms</c> creates a room; <c>GET /api/rooms/{roomId}</c> checks one exists. Both through VideoSDK's REST API.</summary>
-public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationPolicy, IVideoSdkRoomsClient rooms)
+public sealed class RoomsFunction(IRoomCreationPolicy creationPolicy, VideoSdkRoomsClient rooms)
 {
+    public const string CreateName = "CreateRoom";
+    public const string ValidateName = "ValidateRoom";
+
     // Anonymous at the platform, as the token endpoint and for the same reason: the function admits callers
-    // itself (CallerGate: bearer tokens when CallerAuth:Authority is set, and the rate limit). A function key
+    // itself (CallerAdmissionMiddleware: bearer tokens when CallerAuth:Authority is set, and the rate limit). A function key
     // as well would be a second credential that ships inside client apps and identifies nobody.
     // No method lists on the triggers, as on the token endpoint: other methods get a 405 problem with Allow.
-    [Function("CreateRoom")]
+    [Function(CreateName)]
     public async Task<HttpResponseData> CreateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, Route = "rooms")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        var caller = await gate.AdmitAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return await ApiResponses.ProblemAsync(request, caller.Problem);
-        }
-
         if (!HttpMethods.Is(request, HttpMethods.Post))
         {
             return await ApiResponses.ProblemAsync(request, ApiProblem.MethodNotAllowed(request.Method, HttpMethods.Post));
         }
 
         // Policy before the body: a caller who may not create rooms learns nothing about the request format.
-        if (creationPolicy.CheckCreate(caller.Value) is { } refusal)
+        if (creationPolicy.CheckCreate(CallerAdmissionMiddleware.CallerOf(request)) is { } refusal)
         {
             return await ApiResponses.ProblemAsync(request, refusal);
         }
@@ -57,19 +54,13 @@ public sealed class RoomsFunction(CallerGate gate, IRoomCreationPolicy creationP
         return response;
     }
 
-    [Function("ValidateRoom")]
+    [Function(ValidateName)]
     public async Task<HttpResponseData> ValidateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, Route = "rooms/{roomId}")] HttpRequestData request,
         string roomId,
         CancellationToken cancellationToken)
     {
-        // Any admitted caller may validate: with an authority that means signed in, so ids cannot be probed anonymously.
-        var caller = await gate.AdmitAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return await ApiResponses.ProblemAsync(request, caller.Problem);
-        }
-
+        // Any admitted caller may validate (CallerAdmissionMiddleware): with an authority that means signed in, so ids cannot be probed anonymously.
         if (!HttpMethods.Is(request, HttpMethods.Get))
         {
             return await ApiResponses.ProblemAsync(request, ApiProblem.MethodNotAllowed(request.Method, HttpMethods.Get));

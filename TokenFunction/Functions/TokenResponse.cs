@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TokenFunction.Functions;
 
 /// <summary>The 200 answer of the token endpoint.</summary>
-public sealed record TokenResponse(
+internal sealed record TokenResponse(
     [property: JsonPropertyName("token")] string Token,
     [property: JsonPropertyName("expiresAt")] DateTime ExpiresAt,
     [property: JsonPropertyName("permissions")] IReadOnlyList<string> Permissions,

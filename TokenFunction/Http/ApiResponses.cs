@@ -8,7 +8,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Http;
 
 /// <summary>Writes the API's JSON answers. Every answer is uncacheable: tokens and refusals are per caller and per moment.</summary>
-public static class ApiResponses
+internal static class ApiResponses
 {
     public const string ProblemContentType = "application/problem+json";
     public const string JsonContentType = "application/json; charset=utf-8";

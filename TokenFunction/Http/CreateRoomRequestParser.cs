@@ -7,7 +7,7 @@ using TokenFunction.VideoSdk;
 namespace TokenFunction.Http;
 
 /// <summary>Maps a create-room JSON body onto a <see cref="CreateRoomRequest"/> under the same rules as a token request.</summary>
-public static class CreateRoomRequestParser
+internal static class CreateRoomRequestParser
 {
     public static Outcome<CreateRoomRequest> Parse(ReadOnlyMemory<byte> body) =>
         JsonObjectBody.Parse(body, CreateRoomRequest.Empty, ReadField);

@@ -1,7 +1,7 @@
 namespace TokenFunction.Http;
 
 /// <summary>Bounds on what a caller may send; a token request is a few hundred bytes.</summary>
-public static class HttpLimits
+internal static class HttpLimits
 {
     public const int MaxBodyBytes = 4 * 1024;
 

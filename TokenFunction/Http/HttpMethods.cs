@@ -2,7 +2,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace TokenFunction.Http;
 
-public static class HttpMethods
+internal static class HttpMethods
 {
     public const string Get = "GET";
     public const string Post = "POST";

@@ -5,7 +5,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Http;
 
 /// <summary>Reads a request body that must be small UTF-8 JSON, refusing anything else before parsing it.</summary>
-public static class JsonBodyReader
+internal static class JsonBodyReader
 {
     public static async Task<Outcome<ReadOnlyMemory<byte>>> ReadAsync(HttpRequestData request, CancellationToken cancellationToken)
     {

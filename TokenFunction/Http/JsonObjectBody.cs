@@ -8,7 +8,7 @@ namespace TokenFunction.Http;
 /// The shared rules for a request body that is one flat JSON object: parse bounded, refuse anything but an
 /// object, and visit each field once, so that every endpoint names unknown, repeated and mistyped fields alike.
 /// </summary>
-public static class JsonObjectBody
+internal static class JsonObjectBody
 {
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {

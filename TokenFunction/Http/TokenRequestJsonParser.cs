@@ -10,7 +10,7 @@ namespace TokenFunction.Http;
 /// name the field and say exactly what was wrong (unknown, repeated, wrong type) rather than relaying a
 /// serializer message about .NET types.
 /// </summary>
-public static class TokenRequestJsonParser
+internal static class TokenRequestJsonParser
 {
     public static Outcome<TokenRequest> Parse(ReadOnlyMemory<byte> body) =>
         JsonObjectBody.Parse(body, TokenRequest.Empty, ReadField);

@@ -9,7 +9,7 @@ namespace TokenFunction.Http;
 /// Reads a token request from a query string (<c>GET /api/token?permissions=allow_join,ask_join&amp;ttlSeconds=600</c>)
 /// under the same rules as a JSON body: unknown and repeated parameters are refused by name.
 /// </summary>
-public static class TokenRequestQueryParser
+internal static class TokenRequestQueryParser
 {
     /// <summary>
     /// For POST: the body is the only source of fields, so any query parameter is refused rather than

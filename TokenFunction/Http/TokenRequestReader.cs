@@ -5,7 +5,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Http;
 
 /// <summary>Reads a token request from either form the API accepts: a JSON body (POST) or query parameters (GET).</summary>
-public static class TokenRequestReader
+internal static class TokenRequestReader
 {
     public const string AllowedMethods = "GET, POST";
 

@@ -6,7 +6,7 @@ namespace TokenFunction.Platform;
 /// Whether the app runs on Azure's App Service / Functions platform. Read from configuration, where the
 /// host's environment variables land, so a test can say "in Azure" without touching the process environment.
 /// </summary>
-public sealed class HostingPlatform(IConfiguration configuration)
+internal sealed class HostingPlatform(IConfiguration configuration)
 {
     /// <summary>Set on every App Service / Elastic Premium / Consumption instance.</summary>
     public const string InstanceIdSetting = "WEBSITE_INSTANCE_ID";

@@ -6,7 +6,7 @@ namespace TokenFunction.Problems;
 /// Renders a caller-supplied value for an error message: short, printable, quoted. Callers cannot make
 /// an error echo back a large or unreadable payload.
 /// </summary>
-public static class Describe
+internal static class Describe
 {
     private const int MaxEchoedLength = 40;
 

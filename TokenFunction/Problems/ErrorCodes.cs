@@ -6,7 +6,7 @@ namespace TokenFunction.Problems;
 /// Every error code the service can answer with. This is the single list: the README and the API
 /// contract are checked against it, so add new codes here and nowhere else.
 /// </summary>
-public static class ErrorCodes
+internal static class ErrorCodes
 {
     public static readonly ErrorCode MethodNotAllowed =
         new("method_not_allowed", HttpStatusCode.MethodNotAllowed, "Method not allowed");
@@ -71,6 +71,10 @@ public static class ErrorCodes
     public static readonly ErrorCode UpstreamTimeout =
         new("upstream_timeout", HttpStatusCode.GatewayTimeout, "VideoSDK did not answer in time");
 
+    /// <summary>An unexpected failure inside the service: the body carries only a traceId, the log the cause.</summary>
+    public static readonly ErrorCode InternalError =
+        new("internal_error", HttpStatusCode.InternalServerError, "Internal error");
+
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
         MethodNotAllowed, UnsupportedMediaType, BodyTooLarge, MalformedJson, InvalidFieldType, UnknownField,
@@ -79,6 +83,6 @@ public static class ErrorCodes
         CallerTokenInvalid, CallerAuthorityUnavailable, ParticipantMismatch, RoomRequired, RateLimited,
         SigningCredentialsUnavailable,
         RoomCreateNotAllowed, RoomNotFound, RoomRequestRejected, UpstreamRateLimited, UpstreamCredentialsRejected,
-        UpstreamError, UpstreamTimeout,
+        UpstreamError, UpstreamTimeout, InternalError,
     ];
 }

@@ -15,7 +15,7 @@ public sealed record CreateRoomRequest(
 }
 
 /// <summary>The wire names of a create-room request's fields (ours and VideoSDK's are the same).</summary>
-public static class CreateRoomRequestFields
+internal static class CreateRoomRequestFields
 {
     public const string CustomRoomId = "customRoomId";
     public const string Webhook = "webhook";

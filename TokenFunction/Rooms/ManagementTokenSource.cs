@@ -26,11 +26,7 @@ public sealed class ManagementTokenSource(
         var lookup = await credentialsProvider.GetAsync(cancellationToken);
         if (lookup.Credentials is null)
         {
-            return new ApiProblem(ErrorCodes.SigningCredentialsUnavailable,
-                $"VideoSDK cannot be called right now: {lookup.UnavailableReason} Retry later.")
-            {
-                RetryAfter = lookup.RetryAfter,
-            };
+            return lookup.Refusal("VideoSDK cannot be called");
         }
 
         var current = Volatile.Read(ref _current);

@@ -5,7 +5,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.Rooms;
 
 /// <summary>Bearer mode: callers holding one of <c>Rooms:CreatorRoles</c> may create rooms; nobody else.</summary>
-public sealed class RoleRoomCreationPolicy(IOptions<RoomsOptions> options) : IRoomCreationPolicy
+internal sealed class RoleRoomCreationPolicy(IOptions<RoomsOptions> options) : IRoomCreationPolicy
 {
     private readonly HashSet<string> _creatorRoles = options.Value.CreatorRoles.ToHashSet(StringComparer.Ordinal);
 

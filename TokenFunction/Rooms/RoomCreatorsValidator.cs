@@ -7,7 +7,7 @@ namespace TokenFunction.Rooms;
 /// Start-up check that the room-creation setting fits the caller-authentication mode: each mode has its own
 /// setting, and one left over from the other mode would otherwise be silently ignored.
 /// </summary>
-public sealed class RoomCreatorsValidator(CallerAuthMode mode) : IValidateOptions<RoomsOptions>
+internal sealed class RoomCreatorsValidator(CallerAuthMode mode) : IValidateOptions<RoomsOptions>
 {
     private static readonly string AllowCreate = $"{RoomsOptions.SectionName}:{nameof(RoomsOptions.AllowCreate)}";
     private static readonly string CreatorRoles = $"{RoomsOptions.SectionName}:{nameof(RoomsOptions.CreatorRoles)}";

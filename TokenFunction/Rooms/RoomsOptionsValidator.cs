@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Rooms;
 
 /// <summary>Start-up checks of the Rooms settings; each failure names the setting to fix.</summary>
-public sealed class RoomsOptionsValidator : IValidateOptions<RoomsOptions>
+internal sealed class RoomsOptionsValidator : IValidateOptions<RoomsOptions>
 {
     public ValidateOptionsResult Validate(string? name, RoomsOptions options)
     {

@@ -9,7 +9,7 @@ using TokenFunction.Callers;
 
 namespace TokenFunction.Rooms;
 
-public static class RoomsServiceCollectionExtensions
+internal static class RoomsServiceCollectionExtensions
 {
     /// <summary>Largest VideoSDK answer read; a room is well under 2 KB.</summary>
     private const int MaxResponseBytes = 64 * 1024;
@@ -30,7 +30,7 @@ public static class RoomsServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<RoleRoomCreationPolicy>(sp)
             : ActivatorUtilities.CreateInstance<SettingRoomCreationPolicy>(sp));
 
-        services.AddHttpClient<IVideoSdkRoomsClient, VideoSdkRoomsClient>((sp, http) =>
+        services.AddHttpClient<VideoSdkRoomsClient>((sp, http) =>
             {
                 var rooms = sp.GetRequiredService<IOptions<RoomsOptions>>().Value;
                 http.BaseAddress = WithTrailingSlash(rooms.VideoSdkBaseUrl);

@@ -8,7 +8,7 @@ namespace TokenFunction.Rooms;
 /// Turns an unsuccessful VideoSDK answer into the problem our caller gets. The rule: what the caller can fix
 /// is a 4xx with VideoSDK's reason; what only the operator or VideoSDK can fix is a 502; never a 500.
 /// </summary>
-public static class UpstreamFailure
+internal static class UpstreamFailure
 {
     /// <summary>When VideoSDK says 429 without saying how long to wait.</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
@@ -63,7 +63,7 @@ public static class UpstreamFailure
 }
 
 /// <summary>Which call failed, for messages and logs: "create a room" or "validate room 'x'".</summary>
-public sealed record RoomOperation(string Name, string Description, string? RoomId)
+internal sealed record RoomOperation(string Name, string Description, string? RoomId)
 {
     public static RoomOperation Create { get; } = new("create", "create a room", null);
 

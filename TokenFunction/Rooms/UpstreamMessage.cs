@@ -7,7 +7,7 @@ namespace TokenFunction.Rooms;
 /// The human-readable reason in a VideoSDK error body (<c>message</c>, else <c>error</c>), made safe to relay:
 /// printable, bounded, and dropped entirely if it looks like it carries a token.
 /// </summary>
-public static class UpstreamMessage
+internal static class UpstreamMessage
 {
     private const int MaxLength = 200;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8 };

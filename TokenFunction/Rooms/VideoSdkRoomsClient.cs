@@ -18,11 +18,12 @@ public sealed partial class VideoSdkRoomsClient(
     ManagementTokenSource tokens,
     IOptions<RoomsOptions> options,
     TimeProvider timeProvider,
-    ILogger<VideoSdkRoomsClient> logger) : IVideoSdkRoomsClient
+    ILogger<VideoSdkRoomsClient> logger)
 {
     /// <summary>Set on requests that may be sent twice with the same effect; the retry strategy reads it.</summary>
     public static readonly HttpRequestOptionsKey<bool> RetrySafe = new("TokenFunction.Rooms.RetrySafe");
 
+    /// <summary><c>POST /v2/rooms</c>.</summary>
     public Task<Outcome<Room>> CreateAsync(CreateRoomRequest request, CancellationToken cancellationToken)
     {
         var body = new VideoSdkCreateRoomBody(request.CustomRoomId, request.Webhook, request.AutoCloseConfig);
@@ -36,6 +37,7 @@ public sealed partial class VideoSdkRoomsClient(
         return SendAsync(message, RoomOperation.Create, cancellationToken);
     }
 
+    /// <summary><c>GET /v2/rooms/validate/{roomId}</c>; the id must already satisfy <see cref="VideoSdk.Identifiers.RoomId"/>.</summary>
     public Task<Outcome<Room>> ValidateAsync(string roomId, CancellationToken cancellationToken)
     {
         var message = new HttpRequestMessage(HttpMethod.Get, $"v2/rooms/validate/{Uri.EscapeDataString(roomId)}");

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Secrets;
 
 /// <summary>Local development: the key and secret from configuration (local.settings.json), always available.</summary>
-public sealed class ConfigurationCredentialsProvider(IOptions<VideoSdkOptions> options) : ISigningCredentialsProvider
+internal sealed class ConfigurationCredentialsProvider(IOptions<VideoSdkOptions> options) : ISigningCredentialsProvider
 {
     public const string SourceName = "configuration";
 

@@ -7,7 +7,7 @@ namespace TokenFunction.Secrets;
 /// (local development). Decided once when the app is composed; read from configuration rather than
 /// IOptions&lt;KeyVaultOptions&gt;, so that an invalid vault setting is reported once, by its own validator.
 /// </summary>
-public sealed record CredentialsMode(bool FromVault)
+internal sealed record CredentialsMode(bool FromVault)
 {
     public static CredentialsMode From(IConfiguration configuration) =>
         new(configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>()?.IsConfigured == true);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Secrets;
 
 /// <summary>Says once at start-up where signing credentials come from, so nobody mistakes development mode for production.</summary>
-public sealed partial class CredentialsSourceReporter(IOptions<KeyVaultOptions> options, ILogger<CredentialsSourceReporter> logger) : IHostedService
+internal sealed partial class CredentialsSourceReporter(IOptions<KeyVaultOptions> options, ILogger<CredentialsSourceReporter> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using TokenFunction.Problems;
+
 namespace TokenFunction.Secrets;
 
 /// <summary>The current signing credentials, from memory. Implementations never call a remote service per request.</summary>
@@ -15,6 +17,10 @@ public sealed record CredentialsLookup(SigningCredentials? Credentials, string? 
     public static CredentialsLookup Available(SigningCredentials credentials) => new(credentials, null, TimeSpan.Zero);
 
     public static CredentialsLookup Unavailable(string reason, TimeSpan retryAfter) => new(null, reason, retryAfter);
+
+    /// <summary>The 503 answer to a request that needed the credentials; <paramref name="cannot"/> says what cannot happen now.</summary>
+    public ApiProblem Refusal(string cannot) =>
+        new(ErrorCodes.SigningCredentialsUnavailable, $"{cannot} right now: {UnavailableReason} Retry later.") { RetryAfter = RetryAfter };
 }
 
 /// <summary>What the health endpoint may reveal: whether signing works and why not, never a key, secret or version.</summary>

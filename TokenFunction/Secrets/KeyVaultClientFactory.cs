@@ -4,8 +4,8 @@ using Azure.Security.KeyVault.Secrets;
 
 namespace TokenFunction.Secrets;
 
-/// <summary>Builds the process's one <see cref="SecretClient"/>, authenticated as the app (managed identity) or as the developer.</summary>
-public static class KeyVaultClientFactory
+/// <summary>How the process's one <see cref="SecretClient"/> authenticates (as the app's managed identity, or as the developer) and retries.</summary>
+internal static class KeyVaultClientFactory
 {
     /// <summary>
     /// Set by App Service and Azure Functions wherever a managed identity is available; its absence means
@@ -16,22 +16,15 @@ public static class KeyVaultClientFactory
     public static bool ManagedIdentityAvailable =>
         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ManagedIdentityEndpointVariable));
 
-    public static SecretClient Create(KeyVaultOptions options) =>
-        new(options.VaultUri, CreateCredential(options), CreateClientOptions(options));
-
     /// <summary>Bounded retries of throttling and server errors; the whole read is bounded by <see cref="KeyVaultOptions.FetchTimeout"/>.</summary>
-    public static SecretClientOptions CreateClientOptions(KeyVaultOptions options) =>
-        new()
-        {
-            Retry =
-            {
-                Mode = RetryMode.Exponential,
-                MaxRetries = 3,
-                Delay = TimeSpan.FromMilliseconds(500),
-                MaxDelay = TimeSpan.FromSeconds(4),
-                NetworkTimeout = options.FetchTimeout,
-            },
-        };
+    public static void ConfigureRetries(SecretClientOptions client, KeyVaultOptions options)
+    {
+        client.Retry.Mode = RetryMode.Exponential;
+        client.Retry.MaxRetries = 3;
+        client.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        client.Retry.MaxDelay = TimeSpan.FromSeconds(4);
+        client.Retry.NetworkTimeout = options.FetchTimeout;
+    }
 
     public static string DescribeCredential(KeyVaultOptions options) =>
         !ManagedIdentityAvailable ? "developer sign-in (Azure CLI, azd or Visual Studio)"

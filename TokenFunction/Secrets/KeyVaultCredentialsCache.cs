@@ -8,7 +8,7 @@ namespace TokenFunction.Secrets;
 /// is read by <see cref="KeyVaultRefreshService"/> on a schedule, and once on demand before the first
 /// load, with every concurrent caller sharing that one fetch.
 /// </summary>
-public sealed partial class KeyVaultCredentialsCache(
+internal sealed partial class KeyVaultCredentialsCache(
     KeyVaultCredentialsLoader loader,
     IOptions<KeyVaultOptions> options,
     TimeProvider timeProvider,

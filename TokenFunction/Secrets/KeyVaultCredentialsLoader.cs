@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Secrets;
 
 /// <summary>One bounded read of the API secret (and the API key, unless it is a plain setting) from Key Vault.</summary>
-public sealed class KeyVaultCredentialsLoader(
+internal sealed class KeyVaultCredentialsLoader(
     SecretClient client,
     IOptions<KeyVaultOptions> keyVaultOptions,
     IOptions<VideoSdkOptions> videoSdkOptions)

@@ -8,7 +8,7 @@ namespace TokenFunction.Secrets;
 /// Turns a failed vault read into one line an operator can act on. Built from status codes and error
 /// codes only: exception messages may carry response content, which is not ours to log.
 /// </summary>
-public static class KeyVaultFailure
+internal static class KeyVaultFailure
 {
     public const string ForbiddenByRbac = "ForbiddenByRbac";
 

@@ -1,7 +1,7 @@
 namespace TokenFunction.Secrets;
 
 /// <summary>Where and how often the signing secret is read from Azure Key Vault.</summary>
-public sealed class KeyVaultOptions
+internal sealed class KeyVaultOptions
 {
     public const string SectionName = "KeyVault";
 

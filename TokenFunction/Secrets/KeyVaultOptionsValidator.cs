@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Secrets;
 
 /// <summary>Start-up checks of the Key Vault settings; each failure names the setting to fix.</summary>
-public sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>
+internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>
 {
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxFetchTimeout = TimeSpan.FromMinutes(1);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace TokenFunction.Secrets;
 
 /// <summary>Keeps the cached credentials fresh in the background, so a rotation in Key Vault takes effect without a restart.</summary>
-public sealed class KeyVaultRefreshService(KeyVaultCredentialsCache cache, TimeProvider timeProvider) : BackgroundService
+internal sealed class KeyVaultRefreshService(KeyVaultCredentialsCache cache, TimeProvider timeProvider) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

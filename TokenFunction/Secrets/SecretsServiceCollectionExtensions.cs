@@ -1,3 +1,5 @@
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -5,7 +7,7 @@ using TokenFunction.Platform;
 
 namespace TokenFunction.Secrets;
 
-public static class SecretsServiceCollectionExtensions
+internal static class SecretsServiceCollectionExtensions
 {
     /// <summary>
     /// The signing-credentials source of <paramref name="mode"/>: Key Vault (cached, refreshed in the background),
@@ -24,7 +26,13 @@ public static class SecretsServiceCollectionExtensions
         services.AddSingleton(mode);
         if (mode.FromVault)
         {
-            services.TryAddSingleton(sp => KeyVaultClientFactory.Create(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));
+            // The Azure SDK's registration, which also forwards the SDK's own logs into the app's logging.
+            services.AddAzureClients(clients =>
+            {
+                clients.AddClient<SecretClient, SecretClientOptions>((client, credential, sp) => new SecretClient(Vault(sp).VaultUri, credential, client))
+                    .ConfigureOptions((client, sp) => KeyVaultClientFactory.ConfigureRetries(client, Vault(sp)));
+                clients.UseCredential(sp => KeyVaultClientFactory.CreateCredential(Vault(sp)));
+            });
             services.AddSingleton<KeyVaultCredentialsLoader>();
             services.AddSingleton<KeyVaultCredentialsCache>();
             services.AddSingleton<ISigningCredentialsProvider>(sp => sp.GetRequiredService<KeyVaultCredentialsCache>());
@@ -37,4 +45,6 @@ public static class SecretsServiceCollectionExtensions
 
         return services;
     }
+
+    private static KeyVaultOptions Vault(IServiceProvider services) => services.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
 }

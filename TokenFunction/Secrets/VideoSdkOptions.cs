@@ -4,7 +4,7 @@ namespace TokenFunction.Secrets;
 /// The VideoSDK API key, and for local development only the API secret. In Azure the secret lives in
 /// Key Vault (<see cref="KeyVaultOptions"/>); the key may live there too or here as a plain setting.
 /// </summary>
-public sealed class VideoSdkOptions
+internal sealed class VideoSdkOptions
 {
     public const string SectionName = "VideoSdk";
 

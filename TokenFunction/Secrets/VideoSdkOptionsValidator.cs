@@ -13,7 +13,7 @@ namespace TokenFunction.Secrets;
 /// The vault's secret names are read from configuration rather than IOptions&lt;KeyVaultOptions&gt;, so that an
 /// invalid vault setting is reported once, by its own validator, instead of again from here.
 /// </remarks>
-public sealed class VideoSdkOptionsValidator(CredentialsMode mode, IConfiguration configuration, HostingPlatform platform) : IValidateOptions<VideoSdkOptions>
+internal sealed class VideoSdkOptionsValidator(CredentialsMode mode, IConfiguration configuration, HostingPlatform platform) : IValidateOptions<VideoSdkOptions>
 {
     public ValidateOptionsResult Validate(string? name, VideoSdkOptions options)
     {

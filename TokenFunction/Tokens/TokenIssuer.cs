@@ -32,11 +32,7 @@ public sealed partial class TokenIssuer(
         if (lookup.Credentials is null)
         {
             LogCredentialsUnavailable(lookup.UnavailableReason);
-            return new ApiProblem(ErrorCodes.SigningCredentialsUnavailable,
-                $"Tokens cannot be signed right now: {lookup.UnavailableReason} Retry later.")
-            {
-                RetryAfter = lookup.RetryAfter,
-            };
+            return lookup.Refusal("Tokens cannot be signed");
         }
 
         var issued = minter.Mint(decision.Value, lookup.Credentials);

@@ -5,7 +5,7 @@ using TokenFunction.VideoSdk;
 namespace TokenFunction.Tokens;
 
 /// <summary>Start-up checks of the token policy; each failure names the setting to fix.</summary>
-public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOptions>
+internal sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOptions>
 {
     public ValidateOptionsResult Validate(string? name, TokenPolicyOptions options)
     {

@@ -1,7 +1,7 @@
 namespace TokenFunction.Tokens;
 
 /// <summary>The wire names of a token request's fields, in JSON bodies and query strings alike.</summary>
-public static class TokenRequestFields
+internal static class TokenRequestFields
 {
     public const string Permissions = "permissions";
     public const string RoomId = "roomId";

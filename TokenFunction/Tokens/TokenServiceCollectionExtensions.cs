@@ -5,7 +5,7 @@ using TokenFunction.Tokens.Jwt;
 
 namespace TokenFunction.Tokens;
 
-public static class TokenServiceCollectionExtensions
+internal static class TokenServiceCollectionExtensions
 {
     /// <summary>The token policy (section <c>Tokens</c>, validated at start-up), validation, signing and issuing.</summary>
     public static IServiceCollection AddTokenIssuing(this IServiceCollection services)

@@ -4,7 +4,7 @@ using TokenFunction.Problems;
 namespace TokenFunction.VideoSdk;
 
 /// <summary>A bounded length over a safe character set: no whitespace, no control characters, no quoting tricks.</summary>
-public sealed class IdentifierRule(int maxLength, SearchValues<char> allowed, string description, ErrorCode error)
+internal sealed class IdentifierRule(int maxLength, SearchValues<char> allowed, string description, ErrorCode error)
 {
     public string Description { get; } = description;
 
@@ -18,7 +18,7 @@ public sealed class IdentifierRule(int maxLength, SearchValues<char> allowed, st
             : new FieldError(field, error.Code, $"{field} {Describe.Value(value)} is invalid: {Description}.");
 }
 
-public static class Identifiers
+internal static class Identifiers
 {
     private const string Alphanumeric = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 

@@ -6,7 +6,7 @@ namespace TokenFunction.VideoSdk;
 /// The rules any permission set must follow before VideoSDK will accept it, shared by request
 /// validation and by start-up validation of the configured defaults.
 /// </summary>
-public static class PermissionSetRules
+internal static class PermissionSetRules
 {
     public static IEnumerable<(ErrorCode Error, string Detail)> Check(IReadOnlyList<string?> permissions)
     {

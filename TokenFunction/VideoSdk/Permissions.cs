@@ -1,7 +1,7 @@
 namespace TokenFunction.VideoSdk;
 
 /// <summary>The permission names VideoSDK understands in a token's <c>permissions</c> claim.</summary>
-public static class Permissions
+internal static class Permissions
 {
     /// <summary>Enter a meeting directly.</summary>
     public const string AllowJoin = "allow_join";

@@ -7,7 +7,7 @@ namespace TokenFunction.Tokens.Jwt;
 /// refills in bulk: <see cref="Guid.NewGuid"/> pays one system call per UUID, which costs as much as
 /// signing the whole token.
 /// </summary>
-public static class RandomUuidGenerator
+internal static class RandomUuidGenerator
 {
     private const int UuidLength = 16;
     private const int UuidsPerRefill = 256;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TokenFunction.Tokens.Jwt;
 
 /// <summary>The payload of a VideoSDK access token, in the claim names and types VideoSDK reads.</summary>
-public sealed class VideoSdkClaims
+internal sealed class VideoSdkClaims
 {
     /// <summary><c>version: 2</c> is what makes VideoSDK honour <c>roles</c>, <c>roomId</c> and <c>participantId</c>.</summary>
     public const int ClaimsVersion = 2;

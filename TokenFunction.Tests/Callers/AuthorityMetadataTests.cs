@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using TokenFunction.Callers;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Callers;
+
+/// <summary>
+/// How often the app reads the authority's metadata, and what callers get while it cannot: what a real
+/// provider cannot be made to do on demand (an outage, a count of its fetches), so against the stand-in.
+/// Tokens, keys and claims are tested against the real provider (RealProviderTokenTests and others).
+/// </summary>
+public sealed class AuthorityMetadataTests : IAsyncLifetime, IDisposable
+{
+    private OpenIdProviderStandIn _provider = null!;
+    private CallerTestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await OpenIdProviderStandIn.StartAsync();
+        _app = new CallerTestApp(_provider);
+    }
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Tokens_signed_with_keys_the_provider_never_published_do_not_make_it_refetch_each_time()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken())).Status);
+        var fetchesBefore = _provider.KeySetFetches;
+
+        var unpublished = OpenIdProviderStandIn.NewRsaKey();
+        for (var i = 0; i < 10; i++)
+        {
+            (await _app.PostAsync(_provider.IssueToken(key: unpublished)))
+                .AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
+        }
+
+        // The manager honours one refresh request per refresh interval (5 minutes by default).
+        Assert.InRange(_provider.KeySetFetches - fetchesBefore, 0, 1);
+    }
+
+    [Fact]
+    public async Task Provider_unreachable_at_start_answers_503_fetches_at_most_once_per_window_then_recovers()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var app = new CallerTestApp(_provider, configure: services => services.AddSingleton<TimeProvider>(time));
+        _provider.Available = false;
+
+        var down = await app.PostAsync(_provider.IssueToken());
+        var fetchesWhileDown = _provider.DiscoveryFetches;
+        _provider.Available = true;
+        var stillWithinWindow = await app.PostAsync(_provider.IssueToken());
+
+        down.AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
+        Assert.Equal("10", down.Header("Retry-After"));
+        stillWithinWindow.AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
+        // One attempt (Microsoft.IdentityModel's retriever itself retries a 503 once), none within the window.
+        Assert.InRange(fetchesWhileDown, 1, 2);
+        Assert.Equal(fetchesWhileDown, _provider.DiscoveryFetches);
+        app.AssertNoTokenIssued();
+
+        time.Advance(BearerCallerAuthenticator.AuthorityRetryAfter);
+        var recovered = await app.PostAsync(_provider.IssueToken("carol"));
+
+        Assert.Equal(HttpStatusCode.OK, recovered.Status);
+        IndependentTokenVerifier.Verify(recovered.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
+        Assert.Equal(fetchesWhileDown + 1, _provider.DiscoveryFetches);
+    }
+}

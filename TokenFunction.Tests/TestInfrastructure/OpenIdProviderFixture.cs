@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+
+namespace TokenFunction.Tests.TestInfrastructure;
+
+/// <summary>
+/// The real, OpenID Certified provider <c>oidc-provider</c> (npm) run by Node from OpenIdProvider/provider.mjs,
+/// over https with the tests' certificate. Two issuers on one port and one key set: <see cref="Authority"/>
+/// (the app's) and <see cref="NeighbourAuthority"/>. Once per test class (IClassFixture), or
+/// <see cref="StartAsync"/> for one of its own; the process is killed on dispose.
+/// </summary>
+public sealed class OpenIdProviderFixture : ITestOpenIdProvider, IAsyncLifetime, IAsyncDisposable
+{
+    public const string IssuerPath = "/realms/videosdk";
+    public const string NeighbourIssuerPath = "/realms/neighbour";
+
+    /// <summary>Set by the test project from its own folder, so the script is found wherever the tests run from.</summary>
+    private const string DirectoryMetadataKey = "OpenIdProviderDirectory";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly Lazy<Task> DependenciesInstalled = new(InstallDependenciesAsync);
+    private static readonly string ScriptDirectory = typeof(OpenIdProviderFixture).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == DirectoryMetadataKey).Value!;
+
+    private readonly TestCertificate _certificate = TestCertificate.CreateForLoopback();
+    private readonly DirectoryInfo _workDirectory = Directory.CreateTempSubdirectory("openid-provider-");
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private Process? _process;
+    private HttpClient? _client;
+    private int _port;
+
+    public string Authority => $"https://127.0.0.1:{_port}{IssuerPath}";
+
+    /// <summary>Another issuer of the same server with the same signing keys: only <c>iss</c> tells its tokens apart.</summary>
+    public string NeighbourAuthority => $"https://127.0.0.1:{_port}{NeighbourIssuerPath}";
+
+    /// <summary>The key ids the provider publishes, newest first (the first of each algorithm signs).</summary>
+    public IReadOnlyList<string> KeyIds { get; private set; } = [];
+
+    /// <summary>The TLS certificate: trust it (SSL_CERT_FILE) in a worker that should reach this provider.</summary>
+    public TestCertificate Certificate => _certificate;
+
+    /// <summary>A provider of its own (not a class fixture); dispose it.</summary>
+    public static async Task<OpenIdProviderFixture> StartAsync()
+    {
+        var provider = new OpenIdProviderFixture();
+        await provider.InitializeAsync();
+        return provider;
+    }
+
+    public async Task InitializeAsync()
+    {
+        await DependenciesInstalled.Value;
+        _client = new HttpClient(_certificate.CreateTrustingHandler());
+        await File.WriteAllTextAsync(Path.Combine(_workDirectory.FullName, "tls.crt"), _certificate.ToPem());
+        await File.WriteAllTextAsync(Path.Combine(_workDirectory.FullName, "tls.key"), _certificate.Certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        await LaunchAsync(newKeys: false);
+    }
+
+    public IReadOnlyList<string> Audiences => ProviderResources.Accepted;
+
+    public HttpMessageHandler CreateTrustingHandler() => _certificate.CreateTrustingHandler();
+
+    /// <summary>A real client-credentials request for an access token for <paramref name="resource"/>.</summary>
+    public Task<string> GetTokenAsync(ProviderClient client, string resource = ProviderResources.Rs256) =>
+        GetTokenAsync(client, resource, Authority);
+
+    /// <summary>The same request at <see cref="NeighbourAuthority"/>.</summary>
+    public Task<string> GetNeighbourTokenAsync(ProviderClient client, string resource = ProviderResources.Rs256) =>
+        GetTokenAsync(client, resource, NeighbourAuthority);
+
+    /// <summary>The provider's published key set (public keys only), as any verifier reads it.</summary>
+    public async Task<string> GetKeySetJsonAsync() => await _client!.GetStringAsync(Authority + "/jwks");
+
+    /// <summary>
+    /// Key rollover as an operator does it: the provider restarts on the same port with a new key set in
+    /// front of the old one; new tokens are signed with the new keys, the old ones stay published.
+    /// </summary>
+    public async Task RestartWithNewKeysAsync()
+    {
+        StopProcess();
+        await LaunchAsync(newKeys: true);
+    }
+
+    private async Task<string> GetTokenAsync(ProviderClient client, string resource, string issuer)
+    {
+        using var response = await _client!.PostAsync(issuer + "/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = client.Id,
+            ["client_secret"] = client.Secret,
+            ["resource"] = resource,
+        }));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, $"The provider refused a token to {client.Id} for {resource}: {body}{Environment.NewLine}{string.Join(Environment.NewLine, _stderr)}");
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    private async Task LaunchAsync(bool newKeys)
+    {
+        var settingsPath = Path.Combine(_workDirectory.FullName, "settings.json");
+        await File.WriteAllTextAsync(settingsPath, JsonSerializer.Serialize(new
+        {
+            port = _port,
+            certificateFile = Path.Combine(_workDirectory.FullName, "tls.crt"),
+            privateKeyFile = Path.Combine(_workDirectory.FullName, "tls.key"),
+            keyStoreFile = Path.Combine(_workDirectory.FullName, "signing-keys.json"),
+            newKeys,
+            issuerPaths = new[] { IssuerPath, NeighbourIssuerPath },
+            resources = ProviderResources.Algorithms,
+            clients = ProviderClients.All.Select(c => new
+            {
+                clientId = c.Id,
+                clientSecret = c.Secret,
+                claims = c.Claims,
+                overrides = c.Overrides,
+                omit = c.Omit,
+                lifetime = c.Lifetime is { } l ? new { notBefore = l.NotBefore, expires = l.Expires } : null,
+            }),
+        }));
+
+        _process = StartNode(Path.Combine(ScriptDirectory, "provider.mjs"), settingsPath);
+        var ready = await ReadReadyLineAsync(_process);
+        _port = ready.GetProperty("port").GetInt32();
+        KeyIds = [.. ready.GetProperty("kids").EnumerateArray().Select(k => k.GetString()!)];
+    }
+
+    private Process StartNode(string script, string settingsPath)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            ArgumentList = { script, settingsPath },
+            WorkingDirectory = ScriptDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            var process = Process.Start(start)!;
+            process.ErrorDataReceived += (_, e) => _stderr.Enqueue(e.Data ?? string.Empty);
+            process.BeginErrorReadLine();
+            return process;
+        }
+        catch (Win32Exception exception)
+        {
+            throw new InvalidOperationException("The caller-authentication tests run a real OpenID provider on Node.js 20 or later: install Node.js (node on the PATH).", exception);
+        }
+    }
+
+    private async Task<JsonElement> ReadReadyLineAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            if (line is not null)
+            {
+                return JsonDocument.Parse(line).RootElement.Clone();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        throw new InvalidOperationException($"The OpenID provider did not start within {StartTimeout.TotalSeconds} s: {string.Join(Environment.NewLine, _stderr)}");
+    }
+
+    /// <summary>npm ci from the committed lock file, once per test run and only when node_modules is missing or older than the lock file.</summary>
+    private static async Task InstallDependenciesAsync()
+    {
+        var installed = new FileInfo(Path.Combine(ScriptDirectory, "node_modules", ".package-lock.json"));
+        if (installed.Exists && installed.LastWriteTimeUtc >= File.GetLastWriteTimeUtc(Path.Combine(ScriptDirectory, "package-lock.json")))
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("npm")
+        {
+            ArgumentList = { "ci", "--no-audit", "--no-fund" },
+            WorkingDirectory = ScriptDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var npm = Process.Start(start)!;
+        var output = npm.StandardOutput.ReadToEndAsync();
+        var errors = npm.StandardError.ReadToEndAsync();
+        await npm.WaitForExitAsync();
+        if (npm.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"npm ci in {ScriptDirectory} failed ({npm.ExitCode}): {await output}{await errors}");
+        }
+    }
+
+    private void StopProcess()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        // Closing stdin is the script's signal to exit; the kill is for a process that does not.
+        _process.StandardInput.Close();
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    public Task DisposeAsync()
+    {
+        StopProcess();
+        _client?.Dispose();
+        _certificate.Dispose();
+        _workDirectory.Refresh();
+        if (_workDirectory.Exists)
+        {
+            _workDirectory.Delete(recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+}
