@@ -22,7 +22,7 @@ public sealed class ClientAddressTests
     private static async Task<HttpStatusCode> SendAsync(TestApp app, params string[] forwardedFor)
     {
         var request = FakeHttpRequestData.Create("POST", headers: forwardedFor.Select(value => new KeyValuePair<string, string>("X-Forwarded-For", value)));
-        return ReadResponse.From(await app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None)).Status;
+        return ReadResponse.From(await app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None))).Status;
     }
 
     /// <summary>The caller as the audit line of the issued token names it.</summary>

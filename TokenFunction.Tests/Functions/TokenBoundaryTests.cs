@@ -18,7 +18,7 @@ public sealed class TokenBoundaryTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     private static async Task<ReadResponse> SendAsync(TestApp app, HttpRequestData request) =>
-        ReadResponse.From(await app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        ReadResponse.From(await app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     private static long LifetimeOf(ReadResponse response)
     {

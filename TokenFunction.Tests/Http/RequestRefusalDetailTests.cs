@@ -15,7 +15,7 @@ public sealed class RequestRefusalDetailTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     private async Task<ReadResponse> SendAsync(FakeHttpRequestData request) =>
-        ReadResponse.From(await _app.Function<IssueTokenFunction>().RunAsync(request, CancellationToken.None));
+        ReadResponse.From(await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
 
     private static FakeHttpRequestData Get(string query) => FakeHttpRequestData.Create("GET", "/api/token" + query);
 

@@ -59,8 +59,11 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
         return _refresh.StartAsync(CancellationToken.None);
     }
 
-    private static async Task<ReadResponse> RequestTokenAsync(TestApp app) =>
-        ReadResponse.From(await app.Function<IssueTokenFunction>().RunAsync(FakeHttpRequestData.Create("GET"), CancellationToken.None));
+    private static async Task<ReadResponse> RequestTokenAsync(TestApp app)
+    {
+        var request = FakeHttpRequestData.Create("GET");
+        return ReadResponse.From(await app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
+    }
 
     [Fact]
     public async Task During_an_outage_the_vault_is_read_after_1_2_4_8_16_then_every_30_seconds_and_each_503_says_when()
