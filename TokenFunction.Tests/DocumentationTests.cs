@@ -1,14 +1,21 @@
 using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
 using TokenFunction.Http;
 using TokenFunction.Tests.Infra;
 using TokenFunction.Problems;
 
 namespace TokenFunction.Tests;
 
-/// <summary>The README is the API reference users read: it must list every error code and every setting the code has.</summary>
+/// <summary>
+/// The reference users read: docs/errors.md lists every error code and docs/configuration.md every setting the
+/// code has; the README stays a short front page whose Reference list reaches every page under docs/.
+/// </summary>
 public class DocumentationTests
 {
-    private static readonly string Readme = File.ReadAllText(Path.Combine(InfraWorkspace.RepositoryRoot, "README.md"));
+    private static readonly string Readme = Read("README.md");
+    private static readonly string ErrorReference = Read("docs/errors.md");
+    private static readonly string ConfigurationReference = Read("docs/configuration.md");
 
     public static TheoryData<string, int> Codes
     {
@@ -34,11 +41,42 @@ public class DocumentationTests
 
     [Theory]
     [MemberData(nameof(Codes))]
-    public void Every_error_code_is_in_the_README_error_table_with_its_status(string code, int status) =>
-        Assert.Contains($"| {status} | `{code}` |", Readme, StringComparison.Ordinal);
+    public void Every_error_code_is_in_the_error_reference_with_its_status(string code, int status) =>
+        Assert.Contains($"| {status} | `{code}` |", ErrorReference, StringComparison.Ordinal);
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Every_setting_is_in_the_README_configuration_table(string setting) =>
-        Assert.Contains($"| `{setting}", Readme, StringComparison.Ordinal);
+    public void Every_setting_is_in_the_configuration_reference(string setting) =>
+        Assert.Contains($"| `{setting}", ConfigurationReference, StringComparison.Ordinal);
+
+    /// <summary>Long reference material belongs under docs/, so the front page stays readable top to bottom.</summary>
+    [Fact]
+    public void The_README_front_page_stays_under_12_KB() =>
+        Assert.InRange(Encoding.UTF8.GetByteCount(Readme), 1, 12 * 1024);
+
+    /// <summary>Every page under docs/ is reachable from the README's Reference list, and every link there resolves.</summary>
+    [Fact]
+    public void The_README_reference_list_links_every_docs_page()
+    {
+        var reference = Readme[Readme.IndexOf("\n## Reference\n", StringComparison.Ordinal)..];
+        var linked = Regex.Matches(reference, @"\]\((docs/[^)#]+)").Select(match => match.Groups[1].Value).ToList();
+        var pages = Directory.EnumerateFiles(Path.Combine(InfraWorkspace.RepositoryRoot, "docs"), "*.md")
+            .Select(path => "docs/" + Path.GetFileName(path));
+
+        Assert.Empty(pages.Except(linked));
+        Assert.All(linked, link => Assert.True(File.Exists(Path.Combine(InfraWorkspace.RepositoryRoot, link)), $"{link} does not exist"));
+    }
+
+    /// <summary>The newcomer's order: what it is, prerequisites, run locally, deploy, use it from an app, reference.</summary>
+    [Fact]
+    public void The_README_sections_come_in_the_order_a_newcomer_needs_them()
+    {
+        string[] order = ["## Prerequisites", "## Run it locally and get a first token", "## Deploy to Azure", "## Use it from an app", "## Reference"];
+        var headings = Readme.Split('\n').Where(line => line.StartsWith("## ", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(order, headings.Where(order.Contains));
+        Assert.Contains("dotnet test TokenFunctions.sln", Readme[..Readme.IndexOf("## Prerequisites", StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
+    private static string Read(string path) => File.ReadAllText(Path.Combine(InfraWorkspace.RepositoryRoot, path));
 }

@@ -11,25 +11,41 @@ targetScope = 'resourceGroup'
 @description('Environment name (azd passes AZURE_ENV_NAME); seeds the resource names and the azd-env-name tag.')
 param environmentName string
 
-@description('Region of every resource; the resource group\'s own by default.')
-param location string = resourceGroup().location
+// Regions that offer Flex Consumption, so that another region fails at validation, before anything is
+// created, instead of when the plan is. Source: `az functionapp list-flexconsumption-locations` and the
+// allowed list of the Flex Consumption azd quickstart (Azure-Samples/functions-quickstart-dotnet-azd,
+// infra/main.bicep); add a region here when that command lists it.
+@allowed([
+  'australiaeast'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'northcentralus'
+  'northeurope'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westcentralus'
+  'westeurope'
+  'westus2'
+])
+@metadata({ azd: { type: 'location' } })
+@description('Region of every resource, one that offers Flex Consumption. azd passes AZURE_LOCATION.')
+param location string
 
 @description('Tags added to every resource.')
 param tags object = {}
-
-@description('VideoSDK API key. Leave empty to set it out of band with az keyvault secret set.')
-@secure()
-param videoSdkApiKey string = ''
-
-@description('VideoSDK API secret. Leave empty to set it out of band with az keyvault secret set.')
-@secure()
-param videoSdkApiSecret string = ''
 
 @description('Object id of a person or pipeline that may set and rotate the secrets (Key Vault Secrets Officer). azd passes AZURE_PRINCIPAL_ID. Empty: no such assignment.')
 param operatorPrincipalId string = ''
 
 @allowed(['User', 'Group', 'ServicePrincipal'])
-@description('Kind of principal operatorPrincipalId names.')
+@description('Kind of principal operatorPrincipalId names. azd passes AZURE_PRINCIPAL_TYPE, which the preprovision hook derives from the signed-in account (a pipeline signs in as a ServicePrincipal).')
 param operatorPrincipalType string = 'User'
 
 @description('Browser origins allowed to call the endpoint (exact https origins). Any "*" makes the deployment fail.')
@@ -49,8 +65,12 @@ param maximumInstanceCount int = 40
 @description('Days Log Analytics keeps logs, Key Vault audit events included.')
 param logRetentionInDays int = 30
 
-@description('Private network: VNet integration, private endpoints for Key Vault and blob storage, public access to both off.')
+@description('Private network: VNet integration, private endpoints for Key Vault and blob storage, public access to both off. Needs the Microsoft.App resource provider registered in the subscription (az provider register --namespace Microsoft.App).')
 param networkIsolation bool = false
+
+@description('Name of the Key Vault; empty: kv-<resource token>. The preprovision hook sets it (AZURE_KEY_VAULT_NAME) when a soft-deleted vault holds the derived name and is not to be recovered.')
+@maxLength(24)
+param keyVaultName string = ''
 
 @description('Name of the Key Vault secret holding the VideoSDK API secret.')
 param apiSecretName string = 'videosdk-api-secret'
@@ -114,23 +134,17 @@ var allTags = union(tags, { 'azd-env-name': environmentName })
 // azd finds the resource to deploy the service into by this tag; the name matches azure.yaml.
 var functionAppTags = union(allTags, { 'azd-service-name': 'token-function' })
 
+var abbrs = loadJsonContent('abbreviations.json')
 var names = {
-  logAnalytics: 'log-${resourceToken}'
-  appInsights: 'appi-${resourceToken}'
-  storage: 'st${resourceToken}'
-  keyVault: 'kv-${resourceToken}'
-  plan: 'asp-${resourceToken}'
-  functionApp: 'func-${resourceToken}'
-  virtualNetwork: 'vnet-${resourceToken}'
+  logAnalytics: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+  appInsights: '${abbrs.insightsComponents}${resourceToken}'
+  storage: '${abbrs.storageStorageAccounts}${resourceToken}'
+  keyVault: empty(keyVaultName) ? '${abbrs.keyVaultVaults}${resourceToken}' : keyVaultName
+  plan: '${abbrs.webServerFarms}${resourceToken}'
+  functionApp: '${abbrs.webSitesFunctions}${resourceToken}'
+  virtualNetwork: '${abbrs.networkVirtualNetworks}${resourceToken}'
 }
 var deploymentContainerName = 'app-package-${resourceToken}'
-
-var roleIds = {
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
-  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
-}
 
 // A "*" origin would let any web page mint tokens with a visitor's browser (a "*." one, any page under that
 // domain); fail() stops the deployment.
@@ -138,16 +152,11 @@ var corsOrigins = empty(filter(corsAllowedOrigins, origin => contains(origin, '*
   ? corsAllowedOrigins
   : fail('corsAllowedOrigins must not contain "*": list the exact origins of the web apps that call the endpoint.')
 
-// Only the secrets given as parameters are written (a condition per secret); the others are left to be set
-// out of band, so an empty parameter never overwrites a value set with az keyvault secret set.
-var vaultSecrets = [
-  { name: apiSecretName, value: videoSdkApiSecret }
-  { name: apiKeySecretName, value: videoSdkApiKey }
-]
-
-// Mistakes the app would refuse at start-up, refused at deployment already. No authority and no
-// allowAnonymousCallers is not one of them: that deploys, and the app then refuses to start (issue 4).
-var callerAuthority = !empty(callerAuthAuthority) && !startsWith(callerAuthAuthority, 'https://')
+// Mistakes the app would refuse at start-up, refused at deployment already. The preprovision hook refuses
+// an undecided caller authentication with the same message before azd gets this far.
+var callerAuthority = empty(callerAuthAuthority) && !allowAnonymousCallers
+  ? fail('Caller authentication is undecided: either run `azd env set CALLER_AUTH_AUTHORITY <issuer URL>` and `azd env set CALLER_AUTH_AUDIENCE <audience>`, or run `azd env set ALLOW_ANONYMOUS_CALLERS true` to run an open endpoint on purpose.')
+  : !empty(callerAuthAuthority) && !startsWith(callerAuthAuthority, 'https://')
   ? fail('callerAuthAuthority must be the provider\'s https:// issuer URL.')
   : !empty(callerAuthAuthority) && empty(callerAuthAudiences)
       ? fail('callerAuthAudiences must list at least one audience when callerAuthAuthority is set.')
@@ -155,128 +164,56 @@ var callerAuthority = !empty(callerAuthAuthority) && !startsWith(callerAuthAutho
           ? fail('allowAnonymousCallers cannot be true when callerAuthAuthority is set.')
           : callerAuthAuthority
 
-var publicNetworkAccess = networkIsolation ? 'Disabled' : 'Enabled'
-var networkAcls = {
-  bypass: 'AzureServices'
-  defaultAction: networkIsolation ? 'Deny' : 'Allow'
-}
-
 // ---------------------------------------------------------------------------------------------------
-// Monitoring
+// Modules. Each takes what it needs from the others' outputs, which also orders them.
 // ---------------------------------------------------------------------------------------------------
 
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
-  name: names.logAnalytics
-  location: location
-  tags: allTags
-  properties: {
-    sku: { name: 'PerGB2018' }
-    retentionInDays: logRetentionInDays
+module monitoring 'monitoring/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: allTags
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.appInsights
+    logRetentionInDays: logRetentionInDays
   }
 }
 
-resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
-  name: names.appInsights
-  location: location
-  tags: allTags
-  kind: 'web'
-  properties: {
-    Application_Type: 'web'
-    WorkspaceResourceId: logAnalytics.id
-    // Telemetry is accepted only from Entra identities (the app's, with the role below).
-    DisableLocalAuth: true
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: allTags
+    name: names.storage
+    deploymentContainerName: deploymentContainerName
+    networkIsolation: networkIsolation
   }
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Storage for the Functions host and the deployment package
-// ---------------------------------------------------------------------------------------------------
-
-resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
-  name: names.storage
-  location: location
-  tags: allTags
-  kind: 'StorageV2'
-  sku: { name: 'Standard_LRS' }
-  properties: {
-    allowSharedKeyAccess: false
-    defaultToOAuthAuthentication: true
-    allowBlobPublicAccess: false
-    allowCrossTenantReplication: false
-    minimumTlsVersion: 'TLS1_2'
-    supportsHttpsTrafficOnly: true
-    publicNetworkAccess: publicNetworkAccess
-    networkAcls: networkAcls
-  }
-
-  resource blobService 'blobServices' = {
-    name: 'default'
-
-    resource deploymentContainer 'containers' = {
-      name: deploymentContainerName
-      properties: { publicAccess: 'None' }
-    }
+module keyVault 'app/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    location: location
+    tags: allTags
+    name: names.keyVault
+    networkIsolation: networkIsolation
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Key Vault and the VideoSDK secrets
-// ---------------------------------------------------------------------------------------------------
-
-resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' = {
-  name: names.keyVault
-  location: location
-  tags: allTags
-  properties: {
-    tenantId: subscription().tenantId
-    sku: { family: 'A', name: 'standard' }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
-    publicNetworkAccess: publicNetworkAccess
-    networkAcls: networkAcls
+module network 'network.bicep' = if (networkIsolation) {
+  name: 'network'
+  params: {
+    location: location
+    tags: allTags
+    name: names.virtualNetwork
+    resourceToken: resourceToken
+    privateEndpointPrefix: abbrs.networkPrivateEndpoints
+    keyVaultName: names.keyVault
+    storageName: names.storage
   }
-}
-
-resource secrets 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = [
-  for secret in vaultSecrets: if (!empty(secret.value)) {
-    parent: keyVault
-    name: secret.name
-    properties: {
-      value: secret.value
-      contentType: 'text/plain'
-    }
-  }
-]
-
-// The linter's suggestion, 2016-09-01, is a different legacy type (name must be 'service', no scope);
-// 2021-05-01-preview is the newest version there is of resource diagnostic settings.
-#disable-next-line use-recent-api-versions
-resource keyVaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'audit-to-log-analytics'
-  scope: keyVault
-  properties: {
-    workspaceId: logAnalytics.id
-    logs: [
-      { category: 'AuditEvent', enabled: true }
-    ]
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Function app on Flex Consumption
-// ---------------------------------------------------------------------------------------------------
-
-resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
-  name: names.plan
-  location: location
-  tags: allTags
-  kind: 'functionapp'
-  sku: { tier: 'FlexConsumption', name: 'FC1' }
-  properties: {
-    reserved: true // Linux
-  }
+  // The endpoints attach to the vault and the account, which this module only names.
+  dependsOn: [keyVault, storage]
 }
 
 // The keys are the configuration keys the app binds ("__" is the section separator of .NET configuration);
@@ -284,11 +221,12 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
 // runtime from functionAppConfig and rejects them.
 var appSettings = concat(
   [
-    { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+    // The blob endpoint from the cloud's own suffix, so sovereign clouds resolve too.
+    { name: 'AzureWebJobsStorage__blobServiceUri', value: 'https://${names.storage}.blob.${environment().suffixes.storage}' }
     { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-    { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+    { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.applicationInsightsConnectionString }
     { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
-    { name: 'KeyVault__VaultUri', value: keyVault.properties.vaultUri }
+    { name: 'KeyVault__VaultUri', value: keyVault.outputs.uri }
     { name: 'KeyVault__ApiSecretName', value: apiSecretName }
     { name: 'KeyVault__ApiKeySecretName', value: apiKeySecretName }
     { name: 'KeyVault__RefreshInterval', value: vaultRefreshInterval }
@@ -312,224 +250,45 @@ var appSettings = concat(
 func indexedSettings(prefix string, values string[]) array =>
   map(range(0, length(values)), i => { name: '${prefix}__${i}', value: values[i] })
 
-resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
-  name: names.functionApp
-  location: location
-  tags: functionAppTags
-  kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    clientAffinityEnabled: false
-    virtualNetworkSubnetId: networkIsolation ? appSubnetId : null
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
-          authentication: { type: 'SystemAssignedIdentity' }
-        }
-      }
-      scaleAndConcurrency: {
-        instanceMemoryMB: instanceMemoryMB
-        maximumInstanceCount: maximumInstanceCount
-      }
-      runtime: { name: 'dotnet-isolated', version: '10.0' }
-    }
-    siteConfig: {
-      minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
-      remoteDebuggingEnabled: false
-      cors: {
-        allowedOrigins: corsOrigins
-        supportCredentials: false
-      }
-      appSettings: appSettings
-    }
-  }
-  // The subnet is named by resourceId(), which carries no dependency: without this the app could be created
-  // before the VNet it joins.
-  dependsOn: [virtualNetwork]
-}
-
-// Deployments go through the app's identity; no username/password publishing for either channel.
-resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
-  parent: functionApp
-  name: 'ftp'
-  properties: { allow: false }
-}
-
-resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
-  parent: functionApp
-  name: 'scm'
-  properties: { allow: false }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Role assignments of the app's identity (least privilege)
-// ---------------------------------------------------------------------------------------------------
-
-// principalType spares the lookup that fails while a brand-new identity is still replicating.
-func appIdentityGrant(roleId string, principalId string) object => {
-  roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
-  principalId: principalId
-  principalType: 'ServicePrincipal'
-}
-
-// Scoped to each secret, not the vault: the app can read these two secrets and nothing else stored there.
-resource secretReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for (secret, i) in vaultSecrets: if (!empty(secret.value)) {
-    name: guid(secrets[i].id, functionApp.id, roleIds.keyVaultSecretsUser)
-    scope: secrets[i]
-    properties: appIdentityGrant(roleIds.keyVaultSecretsUser, functionApp.identity.principalId)
-  }
-]
-
-// The host keeps its keys and leases in blobs and Flex reads the deployment package from the container.
-resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, functionApp.id, roleIds.storageBlobDataOwner)
-  scope: storage
-  properties: appIdentityGrant(roleIds.storageBlobDataOwner, functionApp.identity.principalId)
-}
-
-// Needed because App Insights refuses instrumentation-key-only ingestion (DisableLocalAuth).
-resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(appInsights.id, functionApp.id, roleIds.monitoringMetricsPublisher)
-  scope: appInsights
-  properties: appIdentityGrant(roleIds.monitoringMetricsPublisher, functionApp.identity.principalId)
-}
-
-resource operatorSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
-  name: guid(keyVault.id, operatorPrincipalId, roleIds.keyVaultSecretsOfficer)
-  scope: keyVault
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
-    principalId: operatorPrincipalId
-    principalType: operatorPrincipalType
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Optional network isolation
-// ---------------------------------------------------------------------------------------------------
-
-resource virtualNetwork 'Microsoft.Network/virtualNetworks@2025-05-01' = if (networkIsolation) {
-  name: names.virtualNetwork
-  location: location
-  tags: allTags
-  properties: {
-    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
-    subnets: [
-      {
-        name: 'snet-app'
-        properties: {
-          addressPrefix: '10.0.0.0/24'
-          // Flex Consumption integrates through a subnet delegated to Container Apps environments.
-          delegations: [
-            { name: 'flex-consumption', properties: { serviceName: 'Microsoft.App/environments' } }
-          ]
-        }
-      }
-      {
-        name: 'snet-private-endpoints'
-        properties: {
-          addressPrefix: '10.0.1.0/24'
-          privateEndpointNetworkPolicies: 'Disabled'
-        }
-      }
-    ]
-  }
-}
-
-var appSubnetId = resourceId('Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, 'snet-app')
-var privateEndpointSubnetId = resourceId(
-  'Microsoft.Network/virtualNetworks/subnets',
-  names.virtualNetwork,
-  'snet-private-endpoints'
-)
-
-// One entry per private endpoint; zone names come from the cloud's own suffixes (sovereign clouds too).
-var privateLinks = networkIsolation
-  ? [
-      {
-        name: 'kv'
-        serviceId: keyVault.id
-        groupId: 'vault'
-        zone: 'privatelink${replace(environment().suffixes.keyvaultDns, 'vault', 'vaultcore')}'
-      }
-      {
-        name: 'blob'
-        serviceId: storage.id
-        groupId: 'blob'
-        zone: 'privatelink.blob.${environment().suffixes.storage}'
-      }
-    ]
-  : []
-
-resource privateDnsZones 'Microsoft.Network/privateDnsZones@2024-06-01' = [
-  for link in privateLinks: {
-    name: link.zone
-    location: 'global'
-    tags: allTags
-  }
-]
-
-resource privateDnsZoneLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = [
-  for (link, i) in privateLinks: {
-    parent: privateDnsZones[i]
-    name: 'link-${names.virtualNetwork}'
-    location: 'global'
-    tags: allTags
-    properties: {
-      registrationEnabled: false
-      virtualNetwork: { id: virtualNetwork.id }
-    }
-  }
-]
-
-resource privateEndpoints 'Microsoft.Network/privateEndpoints@2025-05-01' = [
-  for (link, i) in privateLinks: {
-    name: 'pe-${link.name}-${resourceToken}'
+module functionApp 'app/function-app.bicep' = {
+  name: 'function-app'
+  params: {
     location: location
-    tags: allTags
-    properties: {
-      subnet: { id: privateEndpointSubnetId }
-      privateLinkServiceConnections: [
-        {
-          name: 'pe-${link.name}-${resourceToken}'
-          properties: {
-            privateLinkServiceId: link.serviceId
-            groupIds: [link.groupId]
-          }
-        }
-      ]
-    }
-    dependsOn: [virtualNetwork]
+    tags: functionAppTags
+    planName: names.plan
+    name: names.functionApp
+    appSettings: appSettings
+    corsAllowedOrigins: corsOrigins
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    // Taking the subnet from the network module's output also makes the app wait for the VNet it joins.
+    virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetId : ''
   }
-]
+}
 
-resource privateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-05-01' = [
-  for (link, i) in privateLinks: {
-    parent: privateEndpoints[i]
-    name: 'default'
-    properties: {
-      privateDnsZoneConfigs: [
-        { name: link.name, properties: { privateDnsZoneId: privateDnsZones[i].id } }
-      ]
-    }
+// Names rather than outputs, so what-if can predict the assignments. The function app's output orders this
+// module after the app, and the app after the vault, the storage account and monitoring it takes outputs of.
+module rbac 'rbac.bicep' = {
+  name: 'rbac'
+  params: {
+    functionAppName: names.functionApp
+    functionAppPrincipalId: functionApp.outputs.principalId
+    keyVaultName: names.keyVault
+    storageName: names.storage
+    applicationInsightsName: names.appInsights
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
   }
-]
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Outputs (azd turns them into environment values). Nothing secret: no keys, no connection strings.
 // ---------------------------------------------------------------------------------------------------
 
-output FUNCTION_APP_NAME string = functionApp.name
-output FUNCTION_APP_PRINCIPAL_ID string = functionApp.identity.principalId
-output TOKEN_ENDPOINT_URL string = 'https://${functionApp.properties.defaultHostName}/api/token'
-output KEY_VAULT_NAME string = keyVault.name
-output KEY_VAULT_URI string = keyVault.properties.vaultUri
-output APPLICATION_INSIGHTS_NAME string = appInsights.name
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_APP_PRINCIPAL_ID string = functionApp.outputs.principalId
+output TOKEN_ENDPOINT_URL string = 'https://${functionApp.outputs.defaultHostName}/api/token'
+output KEY_VAULT_NAME string = keyVault.outputs.name
+output KEY_VAULT_URI string = keyVault.outputs.uri
+output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

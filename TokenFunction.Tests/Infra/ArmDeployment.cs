@@ -31,12 +31,93 @@ public sealed class ArmDeployment(JsonObject template, JsonObject snapshot)
             .ToDictionary(setting => setting.Text("name")!, setting => setting.Text("value") ?? "", StringComparer.Ordinal)
         ?? new Dictionary<string, string>();
 
-    /// <summary>A resource of the compiled template by its Bicep symbolic name, expressions unevaluated.</summary>
-    public JsonObject TemplateResource(string symbolicName) => Template.At($"resources.{symbolicName}")?.AsObject()
-        ?? throw new KeyNotFoundException($"main.bicep has no resource '{symbolicName}'");
+    /// <summary>
+    /// A resource of the compiled template by its path through modules, segments joined by " > ": the Bicep
+    /// symbolic name, or the resource type where Bicep compiled a module without symbolic names
+    /// ("functionApp > functionApp", "monitoring > Microsoft.OperationalInsights/workspaces"), expressions unevaluated.
+    /// </summary>
+    public JsonObject TemplateResource(string path) => Walk(path).Resource;
+
+    /// <summary>
+    /// A property of a template resource as main.bicep sets it: a module's "[parameters('x')]" is followed up
+    /// to the expression the parent passes for x, so a rule can say "comes from main.bicep's parameter".
+    /// </summary>
+    public string? MainExpression(string path, string propertyPath)
+    {
+        var (resource, modules) = Walk(path);
+        var expression = resource.Text(propertyPath);
+        for (var level = modules.Count - 1; level >= 0 && expression is not null && ParameterName(expression) is { } name; level--)
+        {
+            expression = modules[level].Text($"properties.parameters.{name}.value");
+        }
+        return expression;
+    }
+
+    /// <summary>Every resource of the template and its modules, with the symbolic-name path that reaches it.</summary>
+    public IEnumerable<(string Path, JsonObject Resource)> TemplateResources() => ResourcesOf(Template, "");
 
     public JsonObject TemplateParameter(string name) => Template.At($"parameters.{name}")?.AsObject()
         ?? throw new KeyNotFoundException($"main.bicep has no parameter '{name}'");
+
+    /// <summary>Parameters of main.bicep and of every module, for rules about what any deployment step accepts.</summary>
+    public IEnumerable<(string Path, string Name, JsonObject Parameter)> AllParameters() =>
+        ParametersOf(Template, "main").Concat(TemplateResources()
+            .Where(entry => entry.Resource.Text("type") == ModuleType)
+            .SelectMany(entry => ParametersOf(entry.Resource.At("properties.template")!.AsObject(), entry.Path)));
+
+    private const string ModuleType = "Microsoft.Resources/deployments";
+
+    private static IEnumerable<(string, string, JsonObject)> ParametersOf(JsonObject template, string path) =>
+        (template["parameters"] as JsonObject ?? []).Select(parameter => (path, parameter.Key, parameter.Value!.AsObject()));
+
+    public const string PathSeparator = " > ";
+
+    private static IEnumerable<(string Path, JsonObject Resource)> ResourcesOf(JsonObject template, string prefix)
+    {
+        foreach (var (name, resource) in Named(template))
+        {
+            yield return (prefix + name, resource);
+            if (resource.Text("type") == ModuleType && resource.At("properties.template") is JsonObject nested)
+            {
+                foreach (var inner in ResourcesOf(nested, prefix + name + PathSeparator))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    // languageVersion 2.0 templates key resources by symbolic name; others list them (then the type names them).
+    private static IEnumerable<(string Name, JsonObject Resource)> Named(JsonObject template) => template["resources"] switch
+    {
+        JsonObject symbolic => symbolic.Select(entry => (entry.Key, entry.Value!.AsObject())),
+        JsonArray list => list.Select(node => (node!.Text("type")!, node!.AsObject())),
+        _ => [],
+    };
+
+    private (JsonObject Resource, List<JsonObject> Modules) Walk(string path)
+    {
+        var modules = new List<JsonObject>();
+        var template = Template;
+        var names = path.Split(PathSeparator);
+        for (var i = 0; ; i++)
+        {
+            var matches = Named(template).Where(entry => entry.Name == names[i]).ToList();
+            var resource = matches.Count == 1 ? matches[0].Resource
+                : throw new KeyNotFoundException($"{matches.Count} resources '{names[i]}' on the way to '{path}'");
+            if (i == names.Length - 1)
+            {
+                return (resource, modules);
+            }
+            modules.Add(resource);
+            template = resource.At("properties.template")!.AsObject();
+        }
+    }
+
+    private static string? ParameterName(string expression) =>
+        expression.StartsWith("[parameters('", StringComparison.Ordinal) && expression.EndsWith("')]", StringComparison.Ordinal)
+            ? expression["[parameters('".Length..^"')]".Length]
+            : null;
 }
 
 public static class ResourceTypes

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 
 namespace TokenFunction.Tests.Infra;
 
@@ -15,25 +16,36 @@ public sealed record BicepRun(string Command, int ExitCode, string StdOut, strin
 }
 
 /// <summary>
-/// The Bicep CLI from the Azure.Bicep.CommandLine.linux-x64 NuGet package (the test project references it),
-/// the one source of the tool that works on this project's offline machines.
+/// The Bicep CLI from the Azure.Bicep.CommandLine.&lt;rid&gt; NuGet package the test project references for the
+/// building machine's OS and architecture (linux, osx, win; x64, arm64): the one source of the tool that works
+/// on this project's offline machines.
 /// </summary>
 public static class BicepCli
 {
-    private const string PackageId = "azure.bicep.commandline.linux-x64";
     private const string PackageVersion = "0.49.2";
+
+    /// <summary>The runtime identifier the build chose the package for (TokenFunction.Tests.csproj, BicepCliRid).</summary>
+    public static string Rid { get; } = typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "BicepCliRid").Value!;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     // The bicepparam file reads these; a developer's or CI's own values must not leak into the checks.
     private static readonly string[] ParameterEnvironment =
-        ["AZURE_ENV_NAME", "AZURE_PRINCIPAL_ID", "NETWORK_ISOLATION", "VIDEOSDK_API_KEY", "VIDEOSDK_API_SECRET"];
+    [
+        "AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_PRINCIPAL_ID", "AZURE_PRINCIPAL_TYPE", "AZURE_KEY_VAULT_NAME", "NETWORK_ISOLATION",
+        "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS",
+    ];
 
     private static readonly Lazy<string> Executable = new(LocateExecutable);
 
     // Each run is seconds of CPU; more runs than cores at once only adds switching and memory pressure.
     private static readonly SemaphoreSlim Cores = new(Environment.ProcessorCount);
 
-    public static async Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>A run with exactly the given parameter environment (what azd would export), nothing inherited.</summary>
+    public static async Task<BicepRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Executable.Value)
         {
@@ -49,6 +61,10 @@ public static class BicepCli
         foreach (var name in ParameterEnvironment)
         {
             start.Environment.Remove(name);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
         // A run lasts seconds: profile-guided re-jitting costs more CPU than it saves (about 10 % measured).
         start.Environment["DOTNET_TieredPGO"] = "0";
@@ -79,7 +95,7 @@ public static class BicepCli
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var path = Path.Combine(packages, PackageId, PackageVersion, "tools", "bicep");
+        var path = Path.Combine(packages, $"azure.bicep.commandline.{Rid}", PackageVersion, "tools", OperatingSystem.IsWindows() ? "bicep.exe" : "bicep");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Bicep CLI not found at {path}; run dotnet restore on the test project.", path);
@@ -87,7 +103,7 @@ public static class BicepCli
 
         // NuGet extraction does not always keep the executable bit.
         const UnixFileMode executeBits = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
         {
             File.SetUnixFileMode(path, File.GetUnixFileMode(path) | executeBits);
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace TokenFunction.Tests.Infra;
@@ -30,6 +31,16 @@ public sealed class BicepToolchainTests(InfraFixture infra)
         Assert.Contains("use-recent-api-versions", rules.Select(rule => rule.Key));
         Assert.True(rules.Count >= 30, $"only {rules.Count} core rules configured");
         Assert.All(rules, rule => Assert.Equal("error", rule.Value!.Text("level")));
+    }
+
+    /// <summary>The csproj picks the Bicep CLI package by OS and architecture; it must be this machine's.</summary>
+    [Fact]
+    public void TheBicepPackageIsTheOneForThisMachine()
+    {
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        var architecture = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "x64";
+
+        Assert.Equal($"{os}-{architecture}", BicepCli.Rid);
     }
 
     private static void AssertClean(BicepRun run)

@@ -6,6 +6,8 @@ namespace TokenFunction.Tests.Infra;
 [Collection(InfraTestGroup.Name)]
 public sealed class DeploymentBehaviourTests(InfraFixture infra)
 {
+    private const string SecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
+
     /// <summary>The network rules hold vacuously without a VNet; this keeps both of their branches exercised.</summary>
     [Fact]
     public void NetworkIsolationIsOffByDefaultAndOnWithTheParameter()
@@ -32,23 +34,64 @@ public sealed class DeploymentBehaviourTests(InfraFixture infra)
         Assert.True(JsonNode.DeepEquals(new JsonArray("https://app.example.com"), origins), origins?.ToJsonString());
     }
 
-    /// <summary>azd up with no secrets set must still deploy; the secrets are then set with az keyvault secret set.</summary>
+    /// <summary>
+    /// An undecided caller authentication fails at provision, with the commands that decide it, instead of
+    /// deploying an app that refuses to start.
+    /// </summary>
     [Fact]
-    public void MainParametersLeaveTheSecretsEmptyUnlessExported()
+    public void UndecidedCallerAuthenticationFailsTheDeploymentNamingTheAzdCommands()
+    {
+        var run = infra.UndecidedCallerAuthSnapshot;
+
+        Assert.NotEqual(0, run.ExitCode);
+        var output = run.StdErr + run.StdOut;
+        Assert.Contains("Caller authentication is undecided", output, StringComparison.Ordinal);
+        Assert.Contains("azd env set CALLER_AUTH_AUTHORITY", output, StringComparison.Ordinal);
+        Assert.Contains("azd env set CALLER_AUTH_AUDIENCE", output, StringComparison.Ordinal);
+        Assert.Contains("azd env set ALLOW_ANONYMOUS_CALLERS true", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARegionWithoutFlexConsumptionIsRefusedBeforeAnythingIsCreated()
+    {
+        var run = infra.UnlistedRegionParams;
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("'japanwest'", run.StdErr + run.StdOut, StringComparison.Ordinal);
+    }
+
+    /// <summary>What preprovision stores in the azd environment reaches the template's parameters.</summary>
+    [Fact]
+    public void ParametersComeFromTheAzdEnvironment()
     {
         var parameters = JsonNode.Parse(JsonNode.Parse(infra.BuildParams.StdOut)!.Text("parametersJson")!)!;
 
-        Assert.Equal("", parameters.Text("parameters.videoSdkApiKey.value"));
-        Assert.Equal("", parameters.Text("parameters.videoSdkApiSecret.value"));
+        Assert.Equal("ServicePrincipal", parameters.Text("parameters.operatorPrincipalType.value"));
+        Assert.Equal("22222222-2222-2222-2222-222222222222", parameters.Text("parameters.operatorPrincipalId.value"));
+        Assert.Equal("northeurope", parameters.Text("parameters.location.value"));
+        Assert.Equal("kv-recreated-1234", parameters.Text("parameters.keyVaultName.value"));
+        Assert.Equal("api://videosdk-token", parameters.Text("parameters.callerAuthAudiences.value.0"));
+    }
+
+    [Fact]
+    public void VaultNameIsDerivedUnlessTheEnvironmentChoosesOne()
+    {
+        var vault = Assert.Single(infra.Default.OfType(ResourceTypes.KeyVault));
+        Assert.Equal("kv-" + infra.Default.FunctionApp!.Name()["func-".Length..], vault.Name());
+    }
+
+    [Fact]
+    public void OperatorPrincipalTypeDefaultsToUser()
+    {
+        var grant = Assert.Single(Expect.RoleAssignmentsOf(infra.Isolated, SecretsOfficer));
+        Assert.Equal("User", grant.Text("properties.principalType"));
     }
 
     [Fact]
     public void OperatorGetsSecretsOfficerOnTheVaultOnlyWhenNamed()
     {
-        const string secretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
-
-        Assert.Empty(Expect.RoleAssignmentsOf(infra.Default, secretsOfficer));
-        var grant = Assert.Single(Expect.RoleAssignmentsOf(infra.Isolated, secretsOfficer));
+        Assert.Empty(Expect.RoleAssignmentsOf(infra.Default, SecretsOfficer));
+        var grant = Assert.Single(Expect.RoleAssignmentsOf(infra.Isolated, SecretsOfficer));
         Assert.Equal("11111111-1111-1111-1111-111111111111", grant.Text("properties.principalId"));
         Assert.StartsWith(infra.Isolated.OfType(ResourceTypes.KeyVault).Single().Id() + "/providers/", grant.Id(), StringComparison.Ordinal);
     }

@@ -11,8 +11,8 @@ public sealed class InfraTestGroup : ICollectionFixture<InfraFixture>
 /// <summary>
 /// Runs every Bicep CLI invocation the Infra tests need once per test run, all at the same time (each costs
 /// seconds of CPU): build, lint and build-params of the real files, and snapshots (the ARM engine's offline
-/// evaluation) of the real template with its parameters file, with isolation and secrets on, of a broken copy,
-/// and with a '*' CORS origin.
+/// evaluation) of the real template with its parameters file as azd runs it, with isolation on, of a broken
+/// copy, with a '*' CORS origin and with caller authentication undecided.
 /// </summary>
 public sealed class InfraFixture : IAsyncLifetime
 {
@@ -22,32 +22,60 @@ public sealed class InfraFixture : IAsyncLifetime
         "--resource-group", "rg-infra-tests", "--location", "westeurope",
     ];
 
-    // Every optional feature on, so that rules see the network, the secrets and their grants.
+    // Every optional feature on, so that rules see the network, the operator's grant and caller authentication.
     private const string IsolatedParameters = """
         using 'main.bicep'
         param environmentName = 'infra-tests'
+        param location = 'swedencentral'
         param networkIsolation = true
         param operatorPrincipalId = '11111111-1111-1111-1111-111111111111'
-        param videoSdkApiKey = 'test-api-key'
-        param videoSdkApiSecret = 'test-api-secret'
         param corsAllowedOrigins = ['https://app.example.com']
+        param callerAuthAuthority = 'https://login.example.com/tenant/v2.0'
+        param callerAuthAudiences = ['api://videosdk-token']
         """;
 
     private const string WildcardCorsParameters = """
         using 'main.bicep'
         param environmentName = 'infra-tests'
+        param location = 'westeurope'
+        param allowAnonymousCallers = true
         param corsAllowedOrigins = ['https://app.example.com', '*']
         """;
+
+    /// <summary>What azd exports for the smallest decided `azd up`: a region and an open endpoint on purpose.</summary>
+    public static readonly IReadOnlyDictionary<string, string> AzdDefaultEnvironment = new Dictionary<string, string>
+    {
+        ["AZURE_LOCATION"] = "westeurope",
+        ["ALLOW_ANONYMOUS_CALLERS"] = "true",
+    };
+
+    /// <summary>A pipeline's `azd up`: the values preprovision stores, including a vault name chosen anew.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PipelineEnvironment = new Dictionary<string, string>
+    {
+        ["AZURE_ENV_NAME"] = "ci-env",
+        ["AZURE_LOCATION"] = "northeurope",
+        ["AZURE_PRINCIPAL_ID"] = "22222222-2222-2222-2222-222222222222",
+        ["AZURE_PRINCIPAL_TYPE"] = "ServicePrincipal",
+        ["AZURE_KEY_VAULT_NAME"] = "kv-recreated-1234",
+        ["CALLER_AUTH_AUTHORITY"] = "https://login.example.com/tenant/v2.0",
+        ["CALLER_AUTH_AUDIENCE"] = "api://videosdk-token",
+    };
 
     public BicepRun Build { get; private set; } = null!;
     public BicepRun Lint { get; private set; } = null!;
     public BicepRun BuildParams { get; private set; } = null!;
     public BicepRun WildcardCorsSnapshot { get; private set; } = null!;
 
-    /// <summary>What main.bicepparam deploys with nothing set (the azd up default).</summary>
+    /// <summary>Snapshot of main.bicepparam with a region but neither caller authentication nor anonymous callers.</summary>
+    public BicepRun UndecidedCallerAuthSnapshot { get; private set; } = null!;
+
+    /// <summary>build-params of main.bicepparam in a region without Flex Consumption.</summary>
+    public BicepRun UnlistedRegionParams { get; private set; } = null!;
+
+    /// <summary>What main.bicepparam deploys with <see cref="AzdDefaultEnvironment"/> (the smallest azd up).</summary>
     public ArmDeployment Default { get; private set; } = null!;
 
-    /// <summary>Network isolation, both secrets, an operator and a CORS origin.</summary>
+    /// <summary>Network isolation, an operator, caller authentication and a CORS origin.</summary>
     public ArmDeployment Isolated { get; private set; } = null!;
 
     /// <summary>main.bicepparam over the copy of main.bicep that <see cref="Sabotage"/> breaks.</summary>
@@ -60,16 +88,21 @@ public sealed class InfraFixture : IAsyncLifetime
         var source = InfraWorkspace.Source.Directory;
         var build = BicepCli.RunAsync(source, "build", InfraWorkspace.MainTemplate, "--stdout");
         var lint = BicepCli.RunAsync(source, "lint", InfraWorkspace.MainTemplate);
-        var buildParams = BicepCli.RunAsync(source, "build-params", InfraWorkspace.MainParameters, "--stdout");
+        var buildParams = BicepCli.RunAsync(source, PipelineEnvironment, "build-params", InfraWorkspace.MainParameters, "--stdout");
+        var unlistedRegion = BicepCli.RunAsync(source, new Dictionary<string, string>(AzdDefaultEnvironment) { ["AZURE_LOCATION"] = "japanwest" },
+            "build-params", InfraWorkspace.MainParameters, "--stdout");
         var defaultSnapshot = SnapshotOfCopyAsync(parameters: null);
         var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters);
         var sabotaged = CompileBrokenCopyAsync();
-        var wildcard = RunSnapshotOfCopyAsync(WildcardCorsParameters);
+        var wildcard = RunSnapshotOfCopyAsync(WildcardCorsParameters, AzdDefaultEnvironment);
+        var undecided = RunSnapshotOfCopyAsync(parameters: null, new Dictionary<string, string> { ["AZURE_LOCATION"] = "westeurope" });
 
         Build = await build;
         Lint = await lint;
         BuildParams = await buildParams;
+        UnlistedRegionParams = await unlistedRegion;
         WildcardCorsSnapshot = await wildcard;
+        UndecidedCallerAuthSnapshot = await undecided;
         var template = ParseTemplate(Build);
         Default = new ArmDeployment(template, await defaultSnapshot);
         Isolated = new ArmDeployment(template, await isolatedSnapshot);
@@ -93,15 +126,15 @@ public sealed class InfraFixture : IAsyncLifetime
         return await SnapshotInAsync(copy, parameters);
     }
 
-    private static async Task<BicepRun> RunSnapshotOfCopyAsync(string parameters)
+    private static async Task<BicepRun> RunSnapshotOfCopyAsync(string? parameters, IReadOnlyDictionary<string, string> environment)
     {
         using var copy = InfraWorkspace.CopyOfSource();
-        return await RunSnapshotInAsync(copy, parameters);
+        return await RunSnapshotInAsync(copy, parameters, environment);
     }
 
     private static async Task<JsonObject> SnapshotInAsync(InfraWorkspace copy, string? parameters)
     {
-        var run = await RunSnapshotInAsync(copy, parameters);
+        var run = await RunSnapshotInAsync(copy, parameters, AzdDefaultEnvironment);
         var snapshotFile = Path.Combine(copy.Directory, Path.ChangeExtension(ParametersFileName(parameters), ".snapshot.json"));
         if (run.ExitCode != 0 || !File.Exists(snapshotFile))
         {
@@ -110,14 +143,14 @@ public sealed class InfraFixture : IAsyncLifetime
         return JsonNode.Parse(await File.ReadAllTextAsync(snapshotFile))!.AsObject();
     }
 
-    private static Task<BicepRun> RunSnapshotInAsync(InfraWorkspace copy, string? parameters)
+    private static Task<BicepRun> RunSnapshotInAsync(InfraWorkspace copy, string? parameters, IReadOnlyDictionary<string, string> environment)
     {
         var parametersFile = ParametersFileName(parameters);
         if (parameters is not null)
         {
             copy.WriteFile(parametersFile, parameters);
         }
-        return BicepCli.RunAsync(copy.Directory, ["snapshot", parametersFile, .. SnapshotContext]);
+        return BicepCli.RunAsync(copy.Directory, environment, ["snapshot", parametersFile, .. SnapshotContext]);
     }
 
     private static string ParametersFileName(string? parameters) => parameters is null ? InfraWorkspace.MainParameters : "scenario.bicepparam";

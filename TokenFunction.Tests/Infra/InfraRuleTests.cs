@@ -26,8 +26,8 @@ public sealed class InfraRuleTests(InfraFixture infra)
     [Fact] public void KeyVaultSoftDeleteOn() => Holds(VaultRules.KeyVaultSoftDeleteOn);
     [Fact] public void KeyVaultPurgeProtectionOn() => Holds(VaultRules.KeyVaultPurgeProtectionOn);
     [Fact] public void KeyVaultAuditEventsGoToLogAnalytics() => Holds(VaultRules.KeyVaultAuditEventsGoToLogAnalytics);
-    [Fact] public void SecretsComeOnlyFromGivenSecureParameters() => Holds(VaultRules.SecretsComeOnlyFromGivenSecureParameters);
-    [Fact] public void SecretReadersScopedToEachSecret() => Holds(VaultRules.SecretReadersScopedToEachSecret);
+    [Fact] public void NoSecretTravelsThroughDeployment() => Holds(VaultRules.NoSecretTravelsThroughDeployment);
+    [Fact] public void AppReadsSecretsOnItsOwnVault() => Holds(VaultRules.AppReadsSecretsOnItsOwnVault);
 
     [Fact] public void StorageSharedKeyDisabled() => Holds(StorageRules.StorageSharedKeyDisabled);
     [Fact] public void StorageTls12AndHttpsOnly() => Holds(StorageRules.StorageTls12AndHttpsOnly);
@@ -40,12 +40,11 @@ public sealed class InfraRuleTests(InfraFixture infra)
     [Fact] public void TelemetrySentWithAppIdentity() => Holds(MonitoringRules.TelemetrySentWithAppIdentity);
     [Fact] public void LogRetentionIsAParameter() => Holds(MonitoringRules.LogRetentionIsAParameter);
 
-    [Fact] public void VideoSdkCredentialParametersAreSecure() => Holds(TemplateRules.VideoSdkCredentialParametersAreSecure);
     [Fact] public void OutputsCarryNoSecrets() => Holds(TemplateRules.OutputsCarryNoSecrets);
     [Fact] public void OutputsNameAppEndpointVaultAndInsights() => Holds(TemplateRules.OutputsNameAppEndpointVaultAndInsights);
     [Fact] public void AppSettingsPointAtTheVaultAndItsSecrets() => Holds(TemplateRules.AppSettingsPointAtTheVaultAndItsSecrets);
     [Fact] public void PolicySettingsHaveTheAgreedDefaults() => Holds(TemplateRules.PolicySettingsHaveTheAgreedDefaults);
-    [Fact] public void LocationComesFromTheResourceGroup() => Holds(TemplateRules.LocationComesFromTheResourceGroup);
+    [Fact] public void LocationIsAFlexConsumptionRegion() => Holds(TemplateRules.LocationIsAFlexConsumptionRegion);
     [Fact] public void NamesAreAbbreviationPlusResourceToken() => Holds(TemplateRules.NamesAreAbbreviationPlusResourceToken);
     [Fact] public void EveryTrackedResourceIsTagged() => Holds(TemplateRules.EveryTrackedResourceIsTagged);
 

@@ -22,29 +22,30 @@ public sealed class InfraWorkspace : IDisposable
     public static InfraWorkspace Source { get; } = new(Path.Combine(RepositoryRoot, "infra"), isCopy: false);
 
     /// <summary>
-    /// A copy of infra/ in a temp folder (snapshots are written next to the parameters file, and broken
-    /// variants must never touch the real template). Each edit must change main.bicep, or the variant
-    /// would silently test the unbroken template.
+    /// A copy of infra/ with its module folders in a temp folder (snapshots are written next to the parameters
+    /// file, and broken variants must never touch the real template). Each edit names the file it changes
+    /// (relative to infra/) and must change it, or the variant would silently test the unbroken template.
     /// </summary>
-    public static InfraWorkspace CopyOfSource(params (string Find, string Replace)[] templateEdits)
+    public static InfraWorkspace CopyOfSource(params (string File, string Find, string Replace)[] edits)
     {
         var copy = new InfraWorkspace(System.IO.Directory.CreateTempSubdirectory("infra-test-").FullName, isCopy: true);
-        foreach (var file in System.IO.Directory.EnumerateFiles(Source.Directory).Where(IsBicepInput))
+        foreach (var file in System.IO.Directory.EnumerateFiles(Source.Directory, "*", SearchOption.AllDirectories).Where(IsBicepInput))
         {
-            File.Copy(file, Path.Combine(copy.Directory, Path.GetFileName(file)));
+            var target = Path.Combine(copy.Directory, Path.GetRelativePath(Source.Directory, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
 
-        var templatePath = Path.Combine(copy.Directory, MainTemplate);
-        var template = File.ReadAllText(templatePath);
-        foreach (var (find, replace) in templateEdits)
+        foreach (var (file, find, replace) in edits)
         {
-            if (!template.Contains(find, StringComparison.Ordinal))
+            var path = Path.Combine(copy.Directory, file);
+            var text = File.ReadAllText(path);
+            if (!text.Contains(find, StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"main.bicep no longer contains '{find}': update the broken variant.");
+                throw new InvalidOperationException($"{file} no longer contains '{find}': update the broken variant.");
             }
-            template = template.Replace(find, replace, StringComparison.Ordinal);
+            File.WriteAllText(path, text.Replace(find, replace, StringComparison.Ordinal));
         }
-        File.WriteAllText(templatePath, template);
         return copy;
     }
 
@@ -64,7 +65,7 @@ public sealed class InfraWorkspace : IDisposable
     }
 
     private static bool IsBicepInput(string path) =>
-        Path.GetExtension(path) is ".bicep" or ".bicepparam" || Path.GetFileName(path) == "bicepconfig.json";
+        Path.GetExtension(path) is ".bicep" or ".bicepparam" or ".json" && !path.EndsWith(".snapshot.json", StringComparison.Ordinal);
 
     private static string FindRepositoryRoot()
     {

@@ -24,5 +24,6 @@ public static class MonitoringRules
                 AppIdentityHasRoleOn(d, insights, RoleDefinitions.MonitoringMetricsPublisher, "Monitoring Metrics Publisher"))));
 
     public static readonly InfraRule LogRetentionIsAParameter = new(nameof(LogRetentionIsAParameter), d =>
-        Value(d.TemplateResource("logAnalytics"), "properties.retentionInDays", "[parameters('logRetentionInDays')]"));
+        That(d.MainExpression($"monitoring{ArmDeployment.PathSeparator}{ResourceTypes.LogAnalytics}", "properties.retentionInDays") == "[parameters('logRetentionInDays')]",
+            "Log Analytics retention does not come from main.bicep's parameter logRetentionInDays"));
 }

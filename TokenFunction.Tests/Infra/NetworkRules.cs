@@ -10,6 +10,7 @@ namespace TokenFunction.Tests.Infra;
 public static class NetworkRules
 {
     private const string FlexSubnetDelegation = "Microsoft.App/environments";
+    private const string NetworkModule = "network";
 
     public static readonly InfraRule PublicAccessOffExactlyWhenIsolated = new(nameof(PublicAccessOffExactlyWhenIsolated), d =>
     {
@@ -24,9 +25,9 @@ public static class NetworkRules
         {
             var subnetId = site.Text("properties.virtualNetworkSubnetId");
             // ARM orders by declared dependencies only; a subnet named by resourceId() carries none.
-            var ordered = That((d.TemplateResource("functionApp")["dependsOn"] as JsonArray ?? [])
-                    .Any(dependency => dependency?.GetValue<string>() == "virtualNetwork"),
-                "the function app does not depend on the VNet it may join");
+            var ordered = That((d.TemplateResource(SiteRules.FunctionAppPath.Split(ArmDeployment.PathSeparator)[0])["dependsOn"] as JsonArray ?? [])
+                    .Any(dependency => dependency?.GetValue<string>() == NetworkModule),
+                "the function app's module does not depend on the network module whose VNet it may join");
             if (!IsIsolated(d))
             {
                 return That(subnetId is null, $"the app joins {subnetId} without network isolation").Concat(ordered);

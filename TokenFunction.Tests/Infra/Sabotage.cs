@@ -1,21 +1,24 @@
 namespace TokenFunction.Tests.Infra;
 
 /// <summary>
-/// Independent breaks applied together to one copy of main.bicep (one compile instead of one per break):
-/// each must be caught by its own rule, and by no other.
+/// Independent breaks applied together to one copy of infra/ (one compile instead of one per break), in
+/// main.bicep and in the modules: each must be caught by its own rule, and by no other.
 /// </summary>
 public static class Sabotage
 {
-    public static readonly IReadOnlyList<(string Find, string Replace, InfraRule CaughtBy)> Breaks =
+    public static readonly IReadOnlyList<(string File, string Find, string Replace, InfraRule CaughtBy)> Breaks =
     [
-        ("enablePurgeProtection: true", "enablePurgeProtection: false", VaultRules.KeyVaultPurgeProtectionOn),
-        ("allowSharedKeyAccess: false", "allowSharedKeyAccess: true", StorageRules.StorageSharedKeyDisabled),
-        ("    scope: secrets[i]\n", "    scope: keyVault\n", VaultRules.SecretReadersScopedToEachSecret),
-        ("httpsOnly: true", "httpsOnly: false", SiteRules.HttpsOnly),
-        ("ftpsState: 'Disabled'", "ftpsState: 'FtpsOnly'", SiteRules.FtpsDisabled),
-        ("DisableLocalAuth: true", "DisableLocalAuth: false", MonitoringRules.AppInsightsLocalAuthDisabled),
-        ("  dependsOn: [virtualNetwork]\n}", "}", NetworkRules.AppJoinsTheDelegatedSubnetWhenIsolated),
+        ("app/key-vault.bicep", "enablePurgeProtection: true", "enablePurgeProtection: false", VaultRules.KeyVaultPurgeProtectionOn),
+        ("app/storage.bicep", "allowSharedKeyAccess: false", "allowSharedKeyAccess: true", StorageRules.StorageSharedKeyDisabled),
+        ("rbac.bicep", "  scope: keyVault\n  properties: appIdentityGrant(roleIds.keyVaultSecretsUser",
+            "  scope: resourceGroup()\n  properties: appIdentityGrant(roleIds.keyVaultSecretsUser", VaultRules.AppReadsSecretsOnItsOwnVault),
+        ("app/function-app.bicep", "httpsOnly: true", "httpsOnly: false", SiteRules.HttpsOnly),
+        ("app/function-app.bicep", "ftpsState: 'Disabled'", "ftpsState: 'FtpsOnly'", SiteRules.FtpsDisabled),
+        ("monitoring/monitoring.bicep", "DisableLocalAuth: true", "DisableLocalAuth: false", MonitoringRules.AppInsightsLocalAuthDisabled),
+        ("main.bicep", "networkIsolation ? network!.outputs.appSubnetId : ''",
+            "networkIsolation ? resourceId('Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, 'snet-app') : ''",
+            NetworkRules.AppJoinsTheDelegatedSubnetWhenIsolated),
     ];
 
-    public static (string Find, string Replace)[] Edits => Breaks.Select(b => (b.Find, b.Replace)).ToArray();
+    public static (string File, string Find, string Replace)[] Edits => Breaks.Select(b => (b.File, b.Find, b.Replace)).ToArray();
 }

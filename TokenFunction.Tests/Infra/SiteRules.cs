@@ -39,9 +39,12 @@ public static class SiteRules
         }));
 
     public static readonly InfraRule ScaleSettingsComeFromParameters = new(nameof(ScaleSettingsComeFromParameters), d =>
-        Values(d.TemplateResource("functionApp"),
-            ("properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB", "[parameters('instanceMemoryMB')]"),
-            ("properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount", "[parameters('maximumInstanceCount')]")));
+        new[] { "instanceMemoryMB", "maximumInstanceCount" }
+            .Where(name => d.MainExpression(FunctionAppPath, $"properties.functionAppConfig.scaleAndConcurrency.{name}") != $"[parameters('{name}')]")
+            .Select(name => $"scaleAndConcurrency.{name} does not come from main.bicep's parameter {name}"));
+
+    /// <summary>Where main.bicep declares the site: the resource functionApp of the module functionApp.</summary>
+    public const string FunctionAppPath = "functionApp > functionApp";
 
     public static readonly InfraRule SystemAssignedIdentity = new(nameof(SystemAssignedIdentity), d =>
         Each(d, ResourceTypes.Site, site => Value(site, "identity.type", "SystemAssigned")));

@@ -18,14 +18,22 @@ public static class StorageRules
         Each(d, ResourceTypes.Storage, storage => Value(storage, "properties.allowBlobPublicAccess", false))
             .Concat(d.OfType(ResourceTypes.BlobContainer).SelectMany(container => Value(container, "properties.publicAccess", "None"))));
 
-    /// <summary>AzureWebJobsStorage by account name and identity: no connection string, key or SAS in any setting.</summary>
+    /// <summary>
+    /// AzureWebJobsStorage by blob endpoint and identity: no connection string, key or SAS in any setting; the
+    /// endpoint built from the cloud's storage suffix, so sovereign clouds resolve.
+    /// </summary>
     public static readonly InfraRule HostStorageIsIdentityBased = new(nameof(HostStorageIsIdentityBased), d =>
     {
         var settings = d.AppSettings;
         var storageNames = d.OfType(ResourceTypes.Storage).Select(storage => storage.Name()).ToList();
         return That(!settings.ContainsKey("AzureWebJobsStorage"), "AzureWebJobsStorage is a connection string")
-            .Concat(That(settings.TryGetValue("AzureWebJobsStorage__accountName", out var account) && storageNames.Contains(account),
-                "AzureWebJobsStorage__accountName does not name the deployment's storage account"))
+            .Concat(That(settings.TryGetValue("AzureWebJobsStorage__blobServiceUri", out var blob)
+                    && blob.StartsWith("[format('https://{0}.blob.{1}', ", StringComparison.Ordinal)
+                    && storageNames.Any(name => blob.Contains($"'{name}'", StringComparison.Ordinal))
+                    && blob.EndsWith(", environment().suffixes.storage)]", StringComparison.Ordinal),
+                $"AzureWebJobsStorage__blobServiceUri is not https://<the deployment's account>.blob.<the cloud's storage suffix>: {blob}"))
+            .Concat(That(settings.GetValueOrDefault("AzureWebJobsStorage__credential") == "managedidentity",
+                "AzureWebJobsStorage__credential is not managedidentity"))
             .Concat(settings.Where(setting => KeyMaterialMarkers.Any(marker => setting.Value.Contains(marker, StringComparison.OrdinalIgnoreCase)))
                 .Select(setting => $"app setting {setting.Key} carries key material"));
     });

@@ -13,6 +13,9 @@ public static class TemplateRules
         [ResourceTypes.VirtualNetwork] = "vnet-", [ResourceTypes.PrivateEndpoint] = "pe-",
     };
 
+    // `az functionapp list-flexconsumption-locations` does not list it.
+    private const string RegionWithoutFlexConsumption = "japanwest";
+
     // The defaults the app is built against (issue 3); a change here is a change of the service's behaviour.
     private static readonly Dictionary<string, string> DefaultPolicySettings = new(StringComparer.Ordinal)
     {
@@ -26,10 +29,6 @@ public static class TemplateRules
         ["Tokens__AllowedPermissions__1"] = "ask_join",
         ["Tokens__DefaultPermissions__0"] = "allow_join",
     };
-
-    public static readonly InfraRule VideoSdkCredentialParametersAreSecure = new(nameof(VideoSdkCredentialParametersAreSecure), d =>
-        new[] { "videoSdkApiKey", "videoSdkApiSecret" }.SelectMany(name => Values(d.TemplateParameter(name),
-            ("type", "securestring"), ("defaultValue", ""))));
 
     public static readonly InfraRule OutputsCarryNoSecrets = new(nameof(OutputsCarryNoSecrets), d =>
     {
@@ -58,28 +57,40 @@ public static class TemplateRules
             .Concat(That(insights is not null && Output("APPLICATION_INSIGHTS_NAME") == insights.Name(), "APPLICATION_INSIGHTS_NAME is not the App Insights name"));
     });
 
+    /// <summary>The app finds its vault and its credentials there under two distinct names.</summary>
     public static readonly InfraRule AppSettingsPointAtTheVaultAndItsSecrets = new(nameof(AppSettingsPointAtTheVaultAndItsSecrets), d =>
     {
         var settings = d.AppSettings;
         var vault = d.OfType(ResourceTypes.KeyVault).FirstOrDefault();
-        var secretNames = d.OfType(ResourceTypes.Secret).Select(secret => secret.Name().Split('/')[^1]).ToHashSet();
         var vaultUri = settings.GetValueOrDefault("KeyVault__VaultUri", "");
+        var secretNames = new[] { "KeyVault__ApiSecretName", "KeyVault__ApiKeySecretName" }.Select(name => settings.GetValueOrDefault(name, "")).ToList();
         return That(vault is not null && vaultUri.Contains($"'{vault.Id()}'", StringComparison.Ordinal) && vaultUri.EndsWith(".vaultUri]", StringComparison.Ordinal),
                 $"KeyVault__VaultUri is not the deployment's vault URI: {vaultUri}")
-            .Concat(new[] { "KeyVault__ApiSecretName", "KeyVault__ApiKeySecretName" }
-                .Where(name => !secretNames.Contains(settings.GetValueOrDefault(name, "")))
-                .Select(name => $"{name} names no secret the deployment writes"));
+            .Concat(That(secretNames.All(name => name.Length > 0) && secretNames.Distinct().Count() == secretNames.Count,
+                $"the secret name settings are not two distinct names: [{string.Join(", ", secretNames)}]"));
     });
 
     public static readonly InfraRule PolicySettingsHaveTheAgreedDefaults = new(nameof(PolicySettingsHaveTheAgreedDefaults), d =>
         DefaultPolicySettings.Where(expected => d.AppSettings.GetValueOrDefault(expected.Key) != expected.Value)
             .Select(expected => $"{expected.Key} is '{d.AppSettings.GetValueOrDefault(expected.Key)}', expected '{expected.Value}'"));
 
-    public static readonly InfraRule LocationComesFromTheResourceGroup = new(nameof(LocationComesFromTheResourceGroup), d =>
-        Value(d.TemplateParameter("location"), "defaultValue", "[resourceGroup().location]")
-            .Concat(d.Template["resources"]!.AsObject()
-                .Where(resource => resource.Value!.Text("location") is { } location && location is not ("[parameters('location')]" or "global"))
-                .Select(resource => $"{resource.Key} is placed in {resource.Value!.Text("location")}, not the location parameter")));
+    /// <summary>
+    /// Only regions with Flex Consumption are accepted (validation fails before anything is created), azd offers
+    /// them as a location choice, and every resource of every module is placed in that one location.
+    /// </summary>
+    public static readonly InfraRule LocationIsAFlexConsumptionRegion = new(nameof(LocationIsAFlexConsumptionRegion), d =>
+    {
+        var location = d.TemplateParameter("location");
+        var allowed = (location["allowedValues"] as JsonArray ?? []).Select(region => region!.GetValue<string>()).ToList();
+        return That(allowed.Contains("westeurope") && !allowed.Contains(RegionWithoutFlexConsumption),
+                $"location allows [{string.Join(", ", allowed)}], not the Flex Consumption regions")
+            .Concat(Value(location, "metadata.azd.type", "location"))
+            .Concat(That(location["defaultValue"] is null, "location has a default, which bypasses azd's location choice"))
+            .Concat(d.TemplateResources()
+                .Where(entry => entry.Resource.Text("location") is not null && !entry.Resource.Text("type")!.Equals("Microsoft.Resources/deployments", StringComparison.Ordinal))
+                .Where(entry => d.MainExpression(entry.Path, "location") is not ("[parameters('location')]" or "global"))
+                .Select(entry => $"{entry.Path} is placed in {d.MainExpression(entry.Path, "location")}, not the location parameter"));
+    });
 
     /// <summary>Names are abbreviation + one uniqueString token, so every resource of a deployment shares it.</summary>
     public static readonly InfraRule NamesAreAbbreviationPlusResourceToken = new(nameof(NamesAreAbbreviationPlusResourceToken), d =>

@@ -28,39 +28,29 @@ public static class VaultRules
             return That(auditing.Any(), $"{vault.Name()} has no diagnostic setting sending AuditEvent to the Log Analytics workspace");
         }));
 
-    /// <summary>A secret is written only from its @secure() parameter and only when that parameter is non-empty.</summary>
-    public static readonly InfraRule SecretsComeOnlyFromGivenSecureParameters = new(nameof(SecretsComeOnlyFromGivenSecureParameters), d =>
-        Each(d, ResourceTypes.Secret, secret =>
-        {
-            var parameter = ParameterOf(secret.Text("properties.value"));
-            if (parameter is null)
-            {
-                return [$"{secret.Name()} takes its value from something other than a parameter"];
-            }
-            return That(d.TemplateParameter(parameter).Text("type") == "securestring", $"parameter {parameter} of {secret.Name()} is not @secure()")
-                .Concat(Value(secret, "condition", $"[not(empty(parameters('{parameter}')))]"));
-        }));
+    /// <summary>
+    /// Secrets never travel through deployment: no secure parameter anywhere (main or module), no VideoSDK
+    /// credential parameter, no secret resource. The hooks write the credentials straight into the vault.
+    /// </summary>
+    public static readonly InfraRule NoSecretTravelsThroughDeployment = new(nameof(NoSecretTravelsThroughDeployment), d =>
+        d.AllParameters().Where(parameter => parameter.Parameter.Text("type") is "securestring" or "secureObject")
+                .Select(parameter => $"{parameter.Path} has the secure parameter {parameter.Name}")
+            .Concat(d.AllParameters().Where(parameter => parameter.Name.StartsWith("videoSdkApi", StringComparison.OrdinalIgnoreCase))
+                .Select(parameter => $"{parameter.Path} takes the credential {parameter.Name} as a parameter"))
+            .Concat(d.OfType(ResourceTypes.Secret).Select(secret => $"the deployment writes the secret {secret.Name()}")));
 
     /// <summary>
-    /// Least privilege: the app may read exactly the VideoSDK secrets, each granted on the secret itself, never
-    /// on the vault or wider; and a grant exists exactly when its secret does (same condition).
+    /// The app's identity may read secrets on its own vault, granted on the vault and unconditionally, so it can
+    /// read credentials set at any time by any means; no Secrets User grant anywhere else.
     /// </summary>
-    public static readonly InfraRule SecretReadersScopedToEachSecret = new(nameof(SecretReadersScopedToEachSecret), d =>
-    {
-        var secrets = d.OfType(ResourceTypes.Secret).ToList();
-        var perSecret = secrets.SelectMany(secret =>
-            AppIdentityHasRoleOn(d, secret, RoleDefinitions.KeyVaultSecretsUser, "Key Vault Secrets User")
-                .Concat(RoleAssignmentsOn(d, secret.Id(), RoleDefinitions.KeyVaultSecretsUser)
-                    .SelectMany(assignment => That(JsonNode.DeepEquals(assignment["condition"], secret["condition"]),
-                        $"the grant on {secret.Name()} is not conditioned like the secret itself"))));
-        var wider = RoleAssignmentsOf(d, RoleDefinitions.KeyVaultSecretsUser)
-            .Where(assignment => !secrets.Any(secret => assignment.Id().StartsWith($"{secret.Id()}/providers/", StringComparison.OrdinalIgnoreCase)))
-            .Select(assignment => $"Key Vault Secrets User granted wider than one secret: {assignment.Id()}");
-        return That(secrets.Count > 0, "no Key Vault secret resources").Concat(perSecret).Concat(wider);
-    });
-
-    private static string? ParameterOf(string? expression) =>
-        expression is not null && expression.StartsWith("[parameters('", StringComparison.Ordinal) && expression.EndsWith("')]", StringComparison.Ordinal)
-            ? expression["[parameters('".Length..^"')]".Length]
-            : null;
+    public static readonly InfraRule AppReadsSecretsOnItsOwnVault = new(nameof(AppReadsSecretsOnItsOwnVault), d =>
+        Each(d, ResourceTypes.KeyVault, vault =>
+        {
+            var onVault = RoleAssignmentsOn(d, vault.Id(), RoleDefinitions.KeyVaultSecretsUser).ToList();
+            return AppIdentityHasRoleOn(d, vault, RoleDefinitions.KeyVaultSecretsUser, "Key Vault Secrets User")
+                .Concat(onVault.Where(assignment => assignment["condition"] is not null)
+                    .Select(assignment => $"the Secrets User grant on {vault.Name()} is conditional: {assignment["condition"]}"))
+                .Concat(RoleAssignmentsOf(d, RoleDefinitions.KeyVaultSecretsUser).Except(onVault)
+                    .Select(assignment => $"Key Vault Secrets User granted elsewhere than the app's vault: {assignment.Id()}"));
+        }));
 }

@@ -37,6 +37,26 @@ public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
         Assert.True(pipeline.Cache.GetHealth().Ready);
     }
 
+    /// <summary>
+    /// Half a rotation (the new key written, its secret not yet): the secret's apiKeyVersion tag names the key
+    /// it was written with, and that key is served, never the newer one with the older secret.
+    /// </summary>
+    [Fact]
+    public async Task A_secret_is_served_with_the_key_version_its_tag_names_not_a_newer_key()
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity);
+        var (pairedKey, apiSecret) = (SecretValues.NewApiKey(), SecretValues.NewApiSecret());
+        var pairedVersion = pipeline.Vault.SetSecret(SecretPipeline.KeyName, pairedKey);
+        pipeline.Vault.SetSecret(SecretPipeline.SecretName, apiSecret, new Dictionary<string, string> { [KeyVaultOptions.ApiKeyVersionTag] = pairedVersion });
+        pipeline.Vault.SetSecret(SecretPipeline.KeyName, SecretValues.NewApiKey());
+
+        var served = await pipeline.ServedCredentialsAsync();
+
+        Assert.NotNull(served);
+        Assert.Equal(pairedKey, served.ApiKey);
+        Assert.Equal(Encoding.UTF8.GetBytes(apiSecret), served.SecretBytes);
+    }
+
     [Fact]
     public async Task A_user_assigned_identity_asks_the_identity_endpoint_for_its_own_client_id()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.TestInfrastructure;
@@ -46,8 +47,30 @@ public sealed class AzureStandIns : IAsyncDisposable
         return new AzureStandIns(certificate, proxy, identity, vault);
     }
 
-    /// <summary>Stores a new version of the key and the secret, as an operator rotating them would.</summary>
-    public VaultCredentials PutCredentials(string apiKey, string apiSecret)
+    /// <summary>
+    /// Stores a new version of the key and the secret as scripts/rotate-videosdk-secret.sh does: the key first,
+    /// then the secret tagged with the key's version. <paramref name="betweenWrites"/> runs between the two
+    /// writes (a slow operator, a network hiccup), so a test can hold the vault in that in-between state.
+    /// </summary>
+    public async Task<VaultCredentials> PutCredentialsAsync(string apiKey, string apiSecret, Func<Task> betweenWrites)
+    {
+        var keyVersion = Vault.SetSecret(ApiKeySecretName, apiKey);
+        await betweenWrites();
+        return PutSecretPairedWith(keyVersion, apiKey, apiSecret);
+    }
+
+    /// <summary><see cref="PutCredentialsAsync"/> with nothing in between.</summary>
+    public VaultCredentials PutCredentials(string apiKey, string apiSecret) =>
+        PutSecretPairedWith(Vault.SetSecret(ApiKeySecretName, apiKey), apiKey, apiSecret);
+
+    private VaultCredentials PutSecretPairedWith(string keyVersion, string apiKey, string apiSecret)
+    {
+        var tags = new Dictionary<string, string> { [KeyVaultOptions.ApiKeyVersionTag] = keyVersion };
+        return new VaultCredentials(apiKey, apiSecret, Vault.SetSecret(ApiSecretName, apiSecret, tags));
+    }
+
+    /// <summary>The layout before pairs were tagged: two secrets set independently, as `az keyvault secret set` by hand does.</summary>
+    public VaultCredentials PutUntaggedCredentials(string apiKey, string apiSecret)
     {
         Vault.SetSecret(ApiKeySecretName, apiKey);
         return new VaultCredentials(apiKey, apiSecret, Vault.SetSecret(ApiSecretName, apiSecret));

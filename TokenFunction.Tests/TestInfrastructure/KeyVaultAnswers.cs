@@ -14,7 +14,7 @@ internal static class KeyVaultAnswers
             value = secret.Value,
             id = new Uri(vaultUri, $"secrets/{name}/{secret.Version}").ToString(),
             attributes = new { enabled = true, created, updated = created, recoveryLevel = "Recoverable+Purgeable", recoverableDays = 90 },
-            tags = new Dictionary<string, string>(),
+            tags = secret.Tags,
         });
     }
 

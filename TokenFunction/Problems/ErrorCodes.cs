@@ -3,7 +3,7 @@ using System.Net;
 namespace TokenFunction.Problems;
 
 /// <summary>
-/// Every error code the service can answer with. This is the single list: the README and the API
+/// Every error code the service can answer with. This is the single list: docs/errors.md and the API
 /// contract are checked against it, so add new codes here and nowhere else.
 /// </summary>
 internal static class ErrorCodes

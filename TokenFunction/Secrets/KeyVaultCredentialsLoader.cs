@@ -3,7 +3,12 @@ using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Secrets;
 
-/// <summary>One bounded read of the API secret (and the API key, unless it is a plain setting) from Key Vault.</summary>
+/// <summary>
+/// One bounded read of the API secret (and the API key, unless it is a plain setting) from Key Vault. The key
+/// and secret are one pair: the key at the version the secret's
+/// <see cref="KeyVaultOptions.ApiKeyVersionTag"/> names is its partner, so a rotation half done (new key, old
+/// secret) is never seen. A secret without the tag (set by hand) is paired with the key's current version.
+/// </summary>
 internal sealed class KeyVaultCredentialsLoader(
     SecretClient client,
     IOptions<KeyVaultOptions> keyVaultOptions,
@@ -19,7 +24,8 @@ internal sealed class KeyVaultCredentialsLoader(
 
         try
         {
-            // Both reads run together and both are awaited, so neither outlives the timeout unobserved.
+            // Both current versions are read together (one round trip when no rotation is under way), and both
+            // are awaited, so neither outlives the timeout unobserved.
             var secretRead = client.GetSecretAsync(_vault.ApiSecretName, cancellationToken: timeout.Token);
             var keyRead = _plainApiKey is null
                 ? client.GetSecretAsync(_vault.ApiKeySecretName, cancellationToken: timeout.Token)
@@ -27,7 +33,7 @@ internal sealed class KeyVaultCredentialsLoader(
             await Task.WhenAll(keyRead is null ? [secretRead] : [secretRead, keyRead]).ConfigureAwait(false);
 
             var secret = secretRead.Result.Value;
-            var apiKey = _plainApiKey ?? RequireValue(keyRead!.Result.Value, _vault.ApiKeySecretName);
+            var apiKey = _plainApiKey ?? RequireValue(await PairedKeyAsync(secret, keyRead!.Result.Value, timeout.Token).ConfigureAwait(false), _vault.ApiKeySecretName);
             return new SigningCredentials(apiKey, RequireValue(secret, _vault.ApiSecretName), secret.Properties.Version);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -35,6 +41,14 @@ internal sealed class KeyVaultCredentialsLoader(
             throw new TimeoutException($"Reading the VideoSDK credentials from Key Vault took longer than {_vault.FetchTimeout} ({KeyVaultOptions.SectionName}:{nameof(KeyVaultOptions.FetchTimeout)}).");
         }
     }
+
+    // A newer key whose secret is not written yet (or an older one) is not this secret's partner: read the
+    // version the secret names.
+    private async Task<KeyVaultSecret> PairedKeyAsync(KeyVaultSecret secret, KeyVaultSecret currentKey, CancellationToken cancellationToken) =>
+        secret.Properties.Tags.TryGetValue(KeyVaultOptions.ApiKeyVersionTag, out var paired)
+        && !string.Equals(paired, currentKey.Properties.Version, StringComparison.OrdinalIgnoreCase)
+            ? (await client.GetSecretAsync(_vault.ApiKeySecretName, paired, cancellationToken).ConfigureAwait(false)).Value
+            : currentKey;
 
     private static string RequireValue(KeyVaultSecret secret, string name) =>
         string.IsNullOrWhiteSpace(secret.Value)

@@ -5,6 +5,12 @@ internal sealed class KeyVaultOptions
 {
     public const string SectionName = "KeyVault";
 
+    /// <summary>
+    /// Tag on a version of the API secret naming the version of the API key written with it (the hooks and
+    /// scripts/rotate-videosdk-secret.sh set it): the app then reads exactly that key, never a newer or older one.
+    /// </summary>
+    public const string ApiKeyVersionTag = "apiKeyVersion";
+
     /// <summary>For example <c>https://kv-abc123.vault.azure.net/</c>. Empty selects local development mode.</summary>
     public Uri? VaultUri { get; set; }
 
