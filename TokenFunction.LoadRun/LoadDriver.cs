@@ -7,13 +7,14 @@ namespace TokenFunction.LoadRun;
 /// Sends a fixed number of requests with a fixed number in flight (closed loop: each of the
 /// <c>concurrency</c> callers sends its next request when its previous one is answered).
 /// </summary>
-public sealed class LoadDriver(HttpClient client, Func<HttpRequestMessage> newRequest, HttpStatusCode expectedStatus = HttpStatusCode.OK)
+public sealed class LoadDriver(HttpClient client, LoadTarget target)
 {
-    public async Task<LoadResult> RunAsync(int requests, int concurrency)
+    public async Task<StepResult> RunAsync(int requests, int concurrency)
     {
         var latencies = new long[requests];
         var next = -1;
         var errors = 0;
+        string? firstFailure = null;
         var total = Stopwatch.StartNew();
 
         async Task CallerAsync()
@@ -22,40 +23,50 @@ public sealed class LoadDriver(HttpClient client, Func<HttpRequestMessage> newRe
             while ((index = Interlocked.Increment(ref next)) < requests)
             {
                 var started = Stopwatch.GetTimestamp();
-                if (!await SucceedsAsync().ConfigureAwait(false))
+                var failure = await SendAsync().ConfigureAwait(false);
+                latencies[index] = Stopwatch.GetTimestamp() - started;
+                if (failure is not null)
                 {
                     Interlocked.Increment(ref errors);
+                    Interlocked.CompareExchange(ref firstFailure, failure, null);
                 }
-
-                latencies[index] = Stopwatch.GetTimestamp() - started;
             }
         }
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(CallerAsync))).ConfigureAwait(false);
-        return new LoadResult(concurrency, requests, errors, total.Elapsed, latencies);
+        var elapsed = total.Elapsed;
+        Array.Sort(latencies);
+        return new StepResult(concurrency, requests, errors, elapsed.TotalSeconds, Percentile(latencies, 50), Percentile(latencies, 99), firstFailure);
     }
 
-    private async Task<bool> SucceedsAsync()
+    /// <summary>Null on success; otherwise what a reader needs to see which request failed and how.</summary>
+    private async Task<string?> SendAsync()
     {
         try
         {
-            using var request = newRequest();
+            using var request = target.NewRequest();
             using var response = await client.SendAsync(request).ConfigureAwait(false);
             // Read the body as a client would; a 200 is only a success with a body (the token).
-            var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-            return response.StatusCode == expectedStatus && (expectedStatus != HttpStatusCode.OK || body.Length > 0);
+            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            var succeeded = response.StatusCode == target.Expected && (target.Expected != HttpStatusCode.OK || body.Length > 0);
+            return succeeded ? null
+                : $"{target} → {(int)response.StatusCode} {response.StatusCode}, expected {(int)target.Expected}: {body[..Math.Min(body.Length, 300)]}";
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or OperationCanceledException)
         {
-            return false;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            return $"{target} → {ex.GetType().Name}: {ex.Message}";
         }
     }
+
+    private static double Percentile(long[] sorted, double percentile)
+    {
+        var index = (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1;
+        return sorted.Length == 0 ? 0 : sorted[Math.Clamp(index, 0, sorted.Length - 1)] * 1000.0 / Stopwatch.Frequency;
+    }
+}
+
+/// <summary>One load step as the client process reports it.</summary>
+public sealed record StepResult(int Concurrency, int Requests, int Errors, double ElapsedSeconds, double P50Ms, double P99Ms, string? FirstFailure)
+{
+    public double RequestsPerSecond => Requests / ElapsedSeconds;
 }

@@ -2,38 +2,33 @@ using System.Globalization;
 
 namespace TokenFunction.LoadRun;
 
-/// <summary>Command line: --runs 3 --requests 10000 --concurrency 1,8,64 --warmup 1000 --app DIR --out FILE --mode local|vault --refresh-seconds N.</summary>
-/// <param name="VaultMode">Credentials from the Key Vault stand-in through managed identity (as in Azure) instead of settings.</param>
-/// <param name="RefreshInterval">Vault mode: KeyVault:RefreshInterval; null keeps the app's default.</param>
-public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> Concurrencies, int Warmup, string? AppDirectory, string? OutputFile,
-    bool VaultMode, TimeSpan? RefreshInterval)
+/// <summary>What a run measures: the floor app, TokenFunction with credentials from settings, or from the Key Vault stand-in.</summary>
+public enum Subject
+{
+    Floor,
+    Local,
+    Vault,
+}
+
+/// <summary>
+/// Command line: --runs 3 --requests 5000 --concurrency 1,8,64 --warmup 500 --subjects floor,local,vault
+/// --app DIR --floor-app DIR --out FILE --refresh-seconds N.
+/// </summary>
+/// <param name="RefreshInterval">Vault subject: KeyVault:RefreshInterval; null keeps the app's default.</param>
+public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> Concurrencies, int Warmup, IReadOnlyList<Subject> Subjects,
+    string? AppDirectory, string? FloorAppDirectory, string? OutputFile, TimeSpan? RefreshInterval)
 {
     public static LoadRunOptions Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Expected --name value pairs, got '{args[i]}'.");
-            }
-
-            values[args[i][2..]] = args[i + 1];
-        }
-
+        var values = CommandLine.Pairs(args);
         int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var concurrencies = values.TryGetValue("concurrency", out var list)
-            ? list.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray()
-            : [1, 8, 64];
-        return new LoadRunOptions(Int("runs", 3), Int("requests", 10_000), concurrencies, Int("warmup", 1_000),
-            values.GetValueOrDefault("app"), values.GetValueOrDefault("out"), Mode(values.GetValueOrDefault("mode", "local")),
+        var subjects = values.GetValueOrDefault("subjects", "floor,local,vault").Split(',')
+            .Select(s => Enum.TryParse<Subject>(s, ignoreCase: true, out var subject) ? subject
+                : throw new ArgumentException($"--subjects lists floor, local and vault, not '{s}'."))
+            .Distinct().Order().ToArray();
+        return new LoadRunOptions(Int("runs", 3), Int("requests", 5_000),
+            values.TryGetValue("concurrency", out var list) ? CommandLine.Integers(list) : [1, 8, 64], Int("warmup", 500), subjects,
+            values.GetValueOrDefault("app"), values.GetValueOrDefault("floor-app"), values.GetValueOrDefault("out"),
             values.ContainsKey("refresh-seconds") ? TimeSpan.FromSeconds(Int("refresh-seconds", 0)) : null);
     }
-
-    private static bool Mode(string mode) => mode switch
-    {
-        "local" => false,
-        "vault" => true,
-        _ => throw new ArgumentException($"--mode is local or vault, not '{mode}'."),
-    };
 }

@@ -4,68 +4,141 @@ using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.LoadRun;
 
-/// <summary>The figures as Markdown: each a median over the runs, with min and max.</summary>
+/// <summary>The figures as Markdown: each a median over the fresh workers, with min and max, and ratios to the floor app.</summary>
 public static class LoadRunReport
 {
-    public static string Render(FunctionAppBuildOutput app, LoadRunOptions options, IReadOnlyList<RunResult> runs)
+    public static string Render(IReadOnlyDictionary<Subject, FunctionAppBuildOutput> apps, LoadRunOptions options, IReadOnlyList<RunResult> runs)
     {
+        var subjects = options.Subjects;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Worker `{Path.GetFileName(app.WorkerPath)}` from `{app.Directory}`; {runs.Count} runs, each on a freshly started worker; " +
-            $"{options.Requests} requests per concurrency level after {options.Warmup} warm-up requests; credentials from {CredentialsSource(options)}. Median (min–max).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{options.Runs} fresh workers per subject; {options.Requests} requests per concurrency level after " +
+            $"{options.Warmup} warm-up requests, from a separate client process over HTTP/1.1 through the host stand-in's front. Median (min–max).");
         text.AppendLine();
-        text.AppendLine("| measure | median (min–max) |");
-        text.AppendLine("| --- | --- |");
-        Row(text, "cold start: process start → functions loaded (ms)", runs.Select(r => r.StartToLoaded.TotalMilliseconds), "0");
-        Row(text, "cold start: process start → first token served (ms)", runs.Select(r => r.StartToFirstToken.TotalMilliseconds), "0");
-        Row(text, "worker peak memory, VmHWM (MiB)", runs.Select(r => (r.PeakResidentBytes ?? 0) / 1048576.0), "0");
-        Row(text, "errors (all steps, all runs)", [runs.Sum(r => r.Errors)], "0");
-        if (runs.All(r => r.VaultReads is not null))
+        foreach (var subject in subjects)
         {
-            Row(text, "Key Vault GETs (authorized, key + secret) to serve the first token", runs.Select(r => (double)r.VaultReads!.ToFirstToken), "0");
-            Row(text, "Key Vault GETs after the first token", runs.Select(r => (double)r.VaultReads!.AfterFirstToken), "0");
-            Row(text, "… of which scheduled refreshes (2 per whole refresh interval elapsed)", runs.Select(r => (double)r.VaultReads!.Scheduled), "0");
-            Row(text, "Key Vault GETs per 10,000 requests after the first token", runs.Select(r => r.VaultReads!.PerTenThousandRequests), "0.00");
-            Row(text, "Key Vault GETs per 10,000 requests beyond the scheduled refreshes", runs.Select(r => r.VaultReads!.BeyondScheduledPerTenThousandRequests), "0.00");
-            Row(text, "requests served after the first token", runs.Select(r => (double)r.VaultReads!.RequestsAfterFirstToken), "0");
-            Row(text, "seconds from the first token to the last request", runs.Select(r => r.VaultReads!.Elapsed.TotalSeconds), "0");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {Label(subject, options)}: `{Path.GetFileName(apps[subject].WorkerPath)}` from `{apps[subject].Directory}`");
         }
 
         text.AppendLine();
-        text.AppendLine("`POST /api/token`, steady state:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| measure | {string.Join(" | ", subjects.Select(s => Label(s, options)))} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(subjects.Select(_ => " --- |"))}");
+        Row(text, "cold start: process start → functions loaded (ms)", subjects, runs, r => r.StartToLoaded.TotalMilliseconds, "0");
+        Row(text, "cold start: process start → first response (ms)", subjects, runs, r => r.StartToFirstResponse.TotalMilliseconds, "0");
+        RatioRow(text, "… ratio to the floor (medians)", subjects, runs, r => r.StartToFirstResponse.TotalMilliseconds);
+        Row(text, "worker CPU time (user + system, all threads) to the first response (ms)", subjects, runs, r => r.CpuToFirstResponse.TotalMilliseconds, "0");
+        RatioRow(text, "… ratio to the floor (medians)", subjects, runs, r => r.CpuToFirstResponse.TotalMilliseconds);
+        Row(text, "worker peak memory after concurrency 64, VmHWM (MiB)", subjects, runs, r => (r.PeakResidentBytes ?? 0) / 1048576.0, "0");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| failed steps | {string.Join(" | ", subjects.Select(s => runs.Where(r => r.Subject == s).Sum(r => r.Failures.Count)))} |");
+
         text.AppendLine();
-        text.AppendLine("| concurrency | requests/s | p50 (ms) | p99 (ms) | errors |");
-        text.AppendLine("| --- | --- | --- | --- | --- |");
+        text.AppendLine("Where the cold start goes (ms; moments from a startup hook in the worker and from the gRPC stream):");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| phase | {string.Join(" | ", subjects.Select(s => Label(s, options)))} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(subjects.Select(_ => " --- |"))}");
+        foreach (var (label, value) in ColdStartPhases.Rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {string.Join(" | ", subjects.Select(s =>
+            {
+                var values = runs.Where(r => r.Subject == s).Select(r => value(r.ColdStart)).ToList();
+                return values.All(v => v is not null) ? Spread(values.Select(v => v!.Value), "0") : "–";
+            }))} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Steady state (the floor: `POST /api/ping`; TokenFunction: `POST /api/token`, the same request body):");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| concurrency | {string.Join(" | ", subjects.Select(s => Label(s, options) + ": requests/s | p50 (ms) | p99 (ms)"))} |{(subjects.Contains(Subject.Floor) ? " requests/s ratio to the floor |" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(subjects.Select(_ => " --- | --- | --- |"))}{(subjects.Contains(Subject.Floor) ? " --- |" : "")}");
         foreach (var concurrency in options.Concurrencies)
         {
-            var steps = runs.Select(r => r.Token.Single(t => t.Concurrency == concurrency)).ToList();
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {concurrency} | {Spread(steps.Select(s => s.RequestsPerSecond), "0")} | {Spread(steps.Select(s => s.PercentileMs(50)), "0.00")} | " +
-                $"{Spread(steps.Select(s => s.PercentileMs(99)), "0.00")} | {steps.Sum(s => s.Errors)} |");
+            StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
+            var cells = subjects.Select(s =>
+            {
+                var of = runs.Where(r => r.Subject == s).Select(Step).ToList();
+                return $"{Spread(of.Select(x => x.RequestsPerSecond), "0")} | {Spread(of.Select(x => x.P50Ms), "0.00")} | {Spread(of.Select(x => x.P99Ms), "0.00")}";
+            });
+            var ratio = subjects.Contains(Subject.Floor)
+                ? " " + string.Join(", ", subjects.Where(s => s != Subject.Floor).Select(s =>
+                    $"{s.ToString().ToLowerInvariant()} {Median(runs.Where(r => r.Subject == s).Select(r => Step(r).RequestsPerSecond)) / Median(runs.Where(r => r.Subject == Subject.Floor).Select(r => Step(r).RequestsPerSecond)):0.00}×")) + " |"
+                : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {string.Join(" | ", cells)} |{ratio}");
         }
 
-        text.AppendLine();
-        text.AppendLine("Where a request's time goes, concurrency 1, p50 latency (ms):");
-        text.AppendLine();
-        text.AppendLine("| path | p50 (ms) | what it adds |");
-        text.AppendLine("| --- | --- | --- |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| `POST /api/token` without key → 401 | {Spread(runs.Select(r => r.Rejected.PercentileMs(50)), "0.000")} | client and host stand-in only, no gRPC |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| `GET /api/health` → 200 | {Spread(runs.Select(r => r.Health.PercentileMs(50)), "0.000")} | + gRPC hop and the worker's invocation pipeline |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| `POST /api/token` → 200 | {Spread(runs.Select(r => r.TokenSequential.PercentileMs(50)), "0.000")} | + body parsing, policy, minting, JSON |");
+        var withBreakdown = subjects.Where(s => s != Subject.Floor).ToList();
+        if (withBreakdown.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Where a request's time goes, concurrency 1, p50 latency (ms), TokenFunction:");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| path | {string.Join(" | ", withBreakdown.Select(s => Label(s, options)))} | what it adds |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(withBreakdown.Select(_ => " --- |"))} --- |");
+            foreach (var (name, path, adds) in new[]
+                     {
+                         ("missing", "`GET /api/no-such-route` → 404", "client, TCP, HTTP/1.1 and the host stand-in's routing; no gRPC"),
+                         ("health", "`GET /api/health` → 200", "+ the gRPC hop and the worker's invocation pipeline"),
+                         ("token", "`POST /api/token` → 200", "+ body parsing, policy, minting, JSON"),
+                     })
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {path} | {string.Join(" | ", withBreakdown.Select(s => Spread(runs.Where(r => r.Subject == s).Select(r => r.Breakdown[name].P50Ms), "0.000")))} | {adds} |");
+            }
+        }
+
+        var vault = runs.Where(r => r.VaultReads is not null).ToList();
+        if (vault.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Key Vault reads (vault subject):");
+            text.AppendLine();
+            text.AppendLine("| measure | median (min–max) |");
+            text.AppendLine("| --- | --- |");
+            VaultRow(text, "Key Vault GETs (authorized, key + secret) to serve the first token", vault.Select(r => (double)r.VaultReads!.ToFirstToken), "0");
+            VaultRow(text, "Key Vault GETs after the first token", vault.Select(r => (double)r.VaultReads!.AfterFirstToken), "0");
+            VaultRow(text, "… of which scheduled refreshes (2 per whole refresh interval elapsed)", vault.Select(r => (double)r.VaultReads!.Scheduled), "0");
+            VaultRow(text, "Key Vault GETs per 10,000 requests beyond the scheduled refreshes", vault.Select(r => r.VaultReads!.BeyondScheduledPerTenThousandRequests), "0.00");
+            VaultRow(text, "token requests served after the first token", vault.Select(r => (double)r.VaultReads!.RequestsAfterFirstToken), "0");
+            VaultRow(text, "seconds from the first token to the last request", vault.Select(r => r.VaultReads!.Elapsed.TotalSeconds), "0");
+        }
+
         return text.ToString();
     }
 
-    private static string CredentialsSource(LoadRunOptions options) => !options.VaultMode ? "settings (local mode)"
-        : options.RefreshInterval is { } interval ? $"the Key Vault stand-in through managed identity, refreshed every {interval.TotalSeconds:0} s"
-        : "the Key Vault stand-in through managed identity, with the app's default refresh interval and staleness";
+    private static string Label(Subject subject, LoadRunOptions options) => subject switch
+    {
+        Subject.Floor => "floor app",
+        Subject.Local => "TokenFunction, local mode",
+        _ => options.RefreshInterval is { } interval ? $"TokenFunction, vault mode (refresh {interval.TotalSeconds:0} s)" : "TokenFunction, vault mode",
+    };
 
-    private static void Row(StringBuilder text, string label, IEnumerable<double> values, string format) =>
+    private static void Row(StringBuilder text, string label, IReadOnlyList<Subject> subjects, IReadOnlyList<RunResult> runs, Func<RunResult, double> value, string format) =>
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {label} | {string.Join(" | ", subjects.Select(s => Spread(runs.Where(r => r.Subject == s).Select(value), format)))} |");
+
+    private static void RatioRow(StringBuilder text, string label, IReadOnlyList<Subject> subjects, IReadOnlyList<RunResult> runs, Func<RunResult, double> value)
+    {
+        if (!subjects.Contains(Subject.Floor))
+        {
+            return;
+        }
+
+        var floor = Median(runs.Where(r => r.Subject == Subject.Floor).Select(value));
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {label} | {string.Join(" | ", subjects.Select(s => (Median(runs.Where(r => r.Subject == s).Select(value)) / floor).ToString("0.00", CultureInfo.InvariantCulture) + "×"))} |");
+    }
+
+    private static void VaultRow(StringBuilder text, string label, IEnumerable<double> values, string format) =>
         text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {Spread(values, format)} |");
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     private static string Spread(IEnumerable<double> values, string format)
     {
         var sorted = values.Order().ToArray();
-        var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         string F(double v) => v.ToString(format, CultureInfo.InvariantCulture);
-        return sorted.Length == 1 ? F(median) : $"{F(median)} ({F(sorted[0])}–{F(sorted[^1])})";
+        return sorted.Length == 1 ? F(sorted[0]) : $"{F(Median(sorted))} ({F(sorted[0])}–{F(sorted[^1])})";
     }
 }

@@ -12,15 +12,16 @@ public sealed record FunctionAppBuildOutput(string Directory, string ExecutableP
     /// <summary>Set by FunctionAppLocation.targets from the project reference, so no path is guessed at run time.</summary>
     public const string TargetPathMetadataKey = "FunctionAppTargetPath";
 
-    public static FunctionAppBuildOutput FromAssemblyMetadata()
+    /// <param name="metadataKey">Another key for another app the project builds (the load run's floor app).</param>
+    public static FunctionAppBuildOutput FromAssemblyMetadata(string metadataKey = TargetPathMetadataKey)
     {
         var targetPath = typeof(FunctionAppBuildOutput).Assembly
             .GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == TargetPathMetadataKey)?.Value;
+            .FirstOrDefault(a => a.Key == metadataKey)?.Value;
         if (string.IsNullOrWhiteSpace(targetPath))
         {
             throw new InvalidOperationException(
-                $"No [AssemblyMetadata(\"{TargetPathMetadataKey}\")] on {typeof(FunctionAppBuildOutput).Assembly.GetName().Name}: " +
+                $"No [AssemblyMetadata(\"{metadataKey}\")] on {typeof(FunctionAppBuildOutput).Assembly.GetName().Name}: " +
                 "import TestInfrastructure/FunctionsHost/FunctionAppLocation.targets in the project that compiles the harness.");
         }
 
@@ -29,6 +30,8 @@ public sealed record FunctionAppBuildOutput(string Directory, string ExecutableP
 
     public static FunctionAppBuildOutput FromDirectory(string directory)
     {
+        // The worker runs in this directory: a relative path would be resolved twice.
+        directory = Path.GetFullPath(directory);
         var configPath = Path.Combine(directory, "worker.config.json");
         if (!File.Exists(configPath))
         {

@@ -32,6 +32,12 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     public WorkerProcess Worker => _worker ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Stopwatch timestamp at which the worker opened its gRPC stream (cold-start breakdown).</summary>
+    public long ConnectedTimestamp { get; private set; }
+
+    /// <summary>Stopwatch timestamp at which the worker had loaded every function.</summary>
+    public long LoadedTimestamp { get; private set; }
+
     /// <summary>Where the HTTP front listens (http://127.0.0.1:{port}/), for callers outside this process.</summary>
     public Uri BaseAddress => _front?.BaseAddress ?? throw new InvalidOperationException("Not started.");
 
@@ -154,6 +160,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             }
 
             _connection = await connecting.ConfigureAwait(false);
+            ConnectedTimestamp = Stopwatch.GetTimestamp();
             var handshake = WorkerHandshake.RunAsync(_connection, app, startup.Token);
             await Task.WhenAny(handshake, _worker.Exited, _connection.Closed).ConfigureAwait(false);
             if (!handshake.IsCompleted)
@@ -166,6 +173,7 @@ public sealed class FunctionsHost : IAsyncDisposable
                 .Select(f => HttpFunction.FromMetadata(f, routePrefix))
                 .OfType<HttpFunction>()
                 .ToList();
+            LoadedTimestamp = Stopwatch.GetTimestamp();
 
             // Open to callers only once every function is loaded, as the real host does.
             _front = await HttpFront.StartAsync(SendAsync, _options.HttpPort, startup.Token).ConfigureAwait(false);

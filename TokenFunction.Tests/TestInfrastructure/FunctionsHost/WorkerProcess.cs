@@ -94,6 +94,16 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// CPU time the worker has used so far, all threads, user and kernel: unlike elapsed time, barely
+    /// moved by other processes competing for the cores.
+    /// </summary>
+    public TimeSpan TotalProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         var finished = await Task.WhenAny(Exited, Task.Delay(timeout)).ConfigureAwait(false);

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using TokenFunction.Secrets;
+using TokenFunction.Tests.TestInfrastructure;
+using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+
+namespace TokenFunction.LoadRun;
+
+/// <summary>Everything measured on one freshly started worker.</summary>
+/// <param name="Failures">One line per failed step: the step's name and its first failing request.</param>
+public sealed record RunResult(
+    Subject Subject, int Run, TimeSpan StartToLoaded, TimeSpan StartToFirstResponse, TimeSpan CpuToFirstResponse, ColdStartPhases ColdStart, IReadOnlyList<StepResult> Steady,
+    IReadOnlyDictionary<string, StepResult> Breakdown, long? PeakResidentBytes, VaultReads? VaultReads, IReadOnlyList<string> Failures)
+{
+    public string Summary() =>
+        $"{Subject} run {Run}: loaded {StartToLoaded.TotalMilliseconds:0} ms, first response {StartToFirstResponse.TotalMilliseconds:0} ms (CPU {CpuToFirstResponse.TotalMilliseconds:0} ms); " +
+        string.Join("; ", Steady.Select(t => $"c={t.Concurrency} {t.RequestsPerSecond:0} rps p50 {t.P50Ms:0.00} ms p99 {t.P99Ms:0.00} ms errors {t.Errors}")) +
+        $"; VmHWM {PeakResidentBytes / (1024 * 1024)} MiB" +
+        (VaultReads is { } reads ? $"; Key Vault GETs: {reads.ToFirstToken} to the first token, {reads.AfterFirstToken} over {reads.RequestsAfterFirstToken} more requests" : "") +
+        (Failures.Count > 0 ? $"; {Failures.Count} FAILED step(s)" : "");
+}
+
+/// <summary>
+/// Authorized Key Vault GETs (key and secret together): to serve the first token, and over the requests
+/// after it, which took <paramref name="Elapsed"/> while the worker refreshed every <paramref name="RefreshInterval"/>.
+/// </summary>
+public sealed record VaultReads(int ToFirstToken, int AfterFirstToken, int RequestsAfterFirstToken, TimeSpan Elapsed, TimeSpan RefreshInterval)
+{
+    private const int SecretsPerRefresh = 2;
+
+    public double PerTenThousandRequests => PerTenThousand(AfterFirstToken);
+
+    /// <summary>Reads the refresh schedule accounts for: one per secret per whole interval elapsed.</summary>
+    public int Scheduled => SecretsPerRefresh * (int)(Elapsed / RefreshInterval);
+
+    /// <summary>What requests themselves cost in vault reads; 0 when every request is served from memory.</summary>
+    public double BeyondScheduledPerTenThousandRequests => PerTenThousand(Math.Max(0, AfterFirstToken - Scheduled));
+
+    private double PerTenThousand(int reads) => reads * 10_000.0 / RequestsAfterFirstToken;
+}
+
+public static class LoadRun
+{
+    /// <summary>The [AssemblyMetadata] key under which the csproj records the floor app's build output.</summary>
+    public const string FloorAppMetadataKey = "FloorAppTargetPath";
+
+    private static readonly HttpClient FirstCaller = new(new SocketsHttpHandler { UseProxy = false });
+
+    public static async Task<RunResult> RunOnceAsync(Subject subject, int run, FunctionAppBuildOutput app, LoadRunOptions options)
+    {
+        await using var azure = subject == Subject.Vault ? await AzureStandIns.StartAsync() : null;
+        var hostOptions = new FunctionsHostOptions { App = app }
+            .WithSetting("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location)
+            // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
+            .WithSetting("RateLimit__Burst", "100000")
+            .WithSetting("RateLimit__TokensPerPeriod", "100000");
+        if (azure is not null)
+        {
+            // As deployed: nothing secret in the settings; the refresh interval as asked (--refresh-seconds), else the app's.
+            azure.PutCredentials("load-run-api-key", NewSecret());
+            azure.PointWorkerAt(hostOptions, options.RefreshInterval);
+        }
+        else if (subject == Subject.Local)
+        {
+            hostOptions
+                .WithSetting("KeyVault__VaultUri", "")
+                .WithSetting("VideoSdk__ApiKey", "load-run-api-key")
+                .WithSetting("VideoSdk__ApiSecret", NewSecret());
+        }
+
+        var target = subject == Subject.Floor ? LoadTarget.Ping : LoadTarget.Token;
+        List<string> failures = [];
+
+        FunctionsHost host;
+        try
+        {
+            host = await FunctionsHost.StartAsync(hostOptions);
+        }
+        catch (InvalidOperationException failure)
+        {
+            throw new InvalidOperationException($"worker start: {failure.Message}", failure);
+        }
+
+        await using var started = host;
+        var loaded = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
+
+        // Cold start as a caller sees it: the first request over TCP as soon as the host routes to the worker.
+        using var firstRequest = target.NewRequest();
+        firstRequest.RequestUri = new Uri(host.BaseAddress, target.Path);
+        using var firstResponse = await FirstCaller.SendAsync(firstRequest);
+        var firstResponded = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
+        var cpuToFirstResponse = host.Worker.TotalProcessorTime();
+        if (firstResponse.StatusCode != target.Expected)
+        {
+            throw new InvalidOperationException($"first request: {target} → {(int)firstResponse.StatusCode}: " +
+                $"{await firstResponse.Content.ReadAsStringAsync()}{Environment.NewLine}Worker output (last lines):{Environment.NewLine}{host.Log.Tail()}");
+        }
+
+        var coldStart = ColdStartPhases.From(host, firstResponded);
+        var readsToFirstToken = azure?.CredentialReadCount;
+        var sinceFirstToken = Stopwatch.StartNew();
+
+        async Task<IReadOnlyList<StepResult>> Load(LoadTarget stepTarget, int requests, int warmup, IReadOnlyList<int> concurrencies)
+        {
+            IReadOnlyList<StepResult> results;
+            try
+            {
+                results = await LoadClient.RunProcessAsync(host.BaseAddress, stepTarget, requests, warmup, concurrencies);
+            }
+            catch (InvalidOperationException failure)
+            {
+                throw new InvalidOperationException($"{stepTarget} at concurrency {string.Join(", ", concurrencies)}: {failure.Message}", failure);
+            }
+
+            foreach (var failed in results.Where(r => r.Errors > 0))
+            {
+                failures.Add($"{subject} run {run}: {stepTarget} at concurrency {failed.Concurrency}: {failed.Errors} of {failed.Requests} requests failed; " +
+                    $"first failing request: {failed.FirstFailure}");
+            }
+
+            return results;
+        }
+
+        var steady = await Load(target, options.Requests, options.Warmup, options.Concurrencies);
+        var peak = host.Worker.PeakResidentBytes();
+
+        // Where a request's time goes, at concurrency 1: the host stand-in alone (404, no gRPC), the gRPC hop
+        // and the worker's pipeline with a trivial function (health), and the token endpoint again.
+        Dictionary<string, StepResult> breakdown = [];
+        if (subject != Subject.Floor)
+        {
+            var breakdownRequests = Math.Max(1, options.Requests / 5);
+            foreach (var stepTarget in new[] { LoadTarget.Missing, LoadTarget.Health, LoadTarget.Token })
+            {
+                breakdown[stepTarget.Name] = (await Load(stepTarget, breakdownRequests, Math.Min(options.Warmup, breakdownRequests), [1])).Single();
+            }
+        }
+
+        var vaultReads = readsToFirstToken is { } atFirst
+            ? new VaultReads(atFirst, azure!.CredentialReadCount - atFirst,
+                steady.Sum(s => s.Requests + Math.Max(options.Warmup, s.Concurrency)) + TokenRequests(breakdown["token"], options.Warmup),
+                sinceFirstToken.Elapsed, options.RefreshInterval ?? new KeyVaultOptions().RefreshInterval)
+            : null;
+        return new RunResult(subject, run, loaded, firstResponded, cpuToFirstResponse, coldStart, steady, breakdown, peak, vaultReads, failures);
+    }
+
+    // The steps' warm-up requests are tokens too.
+    private static int TokenRequests(StepResult step, int warmup) => step.Requests + Math.Max(Math.Min(warmup, step.Requests), step.Concurrency);
+
+    private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+}
