@@ -65,9 +65,25 @@ public sealed class CallerAuthStartupTests
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ClockSkew=00:30:00"], "CallerAuth:ClockSkew must be" },
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:Roles:moderator:Permissions:0=allow_all"], "CallerAuth:Roles:moderator:Permissions: Unknown permission" },
         { ["CallerAuth:Roles:moderator:Permissions:0=allow_mod"], "CallerAuth:Roles needs CallerAuth:Authority" },
+        { ["CallerAuth:Authority=https://login.example.com/t?tenant=x", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
+        { ["CallerAuth:Authority=https://login.example.com/t#v2", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
+        { ["CallerAuth:Authority=login.example.com/t", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:Audiences:1= "], "CallerAuth:Audiences must list at least one audience" },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ClockSkew=-00:00:01"], "CallerAuth:ClockSkew must be from 00:00:00 to 00:05:00; it is -00:00:01." },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ClockSkew=00:05:00.0000001"], "CallerAuth:ClockSkew must be" },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ParticipantIdClaim= "], "CallerAuth:ParticipantIdClaim must name a claim" },
+        { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:RolesClaim= "], "CallerAuth:RolesClaim must name a claim" },
         { ["RateLimit:Burst=0"], "RateLimit:Burst must be" },
         { ["RateLimit:ReplenishmentPeriod=00:00:00"], "RateLimit:ReplenishmentPeriod must be" },
     };
+
+    [Theory]
+    [InlineData("CallerAuth:ClockSkew=00:00:00")]
+    [InlineData("CallerAuth:ClockSkew=00:05:00")]
+    [InlineData("CallerAuth:Audiences:1=api://second")]
+    [InlineData("CallerAuth:Roles:moderator:Permissions:0=ask_join", "CallerAuth:Roles:moderator:Permissions:1=allow_join")]
+    public void Settings_on_the_edge_of_the_allowed_start(params string[] settings) =>
+        ValidateAtStartup(["CallerAuth:Authority=https://login.example.com/t/", "CallerAuth:Audiences:0=api://x", .. settings]);
 
     [Theory]
     [MemberData(nameof(BadSettings))]

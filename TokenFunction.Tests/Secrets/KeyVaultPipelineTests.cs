@@ -85,8 +85,9 @@ public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
         pipeline.Vault.SetSecret(SecretPipeline.KeyName, rotatedKey);
         var rotatedVersion = pipeline.Vault.SetSecret(SecretPipeline.SecretName, rotatedSecret);
         Assert.NotEqual(rotatedVersion, before?.Version);
-        await pipeline.AdvanceUntilAsync(
-            async () => (await pipeline.ServedCredentialsAsync())?.Version == rotatedVersion, pipeline.Options.RefreshInterval);
+        Assert.Equal(pipeline.Options.RefreshInterval, await pipeline.RunToNextRefreshAsync());
+        // The loop arms its next wait once the read that follows is done.
+        Assert.Equal(pipeline.Options.RefreshInterval, await pipeline.Time.NextTimerAsync());
 
         var after = await pipeline.ServedCredentialsAsync();
         Assert.Equal(rotatedKey, after!.ApiKey);
@@ -136,11 +137,12 @@ public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
         await pipeline.StartHostedServicesAsync();
         var refused = await pipeline.Provider.GetAsync(CancellationToken.None);
         Assert.Null(refused.Credentials);
-        Assert.Equal(TimeSpan.FromSeconds(1), pipeline.Cache.NextRefreshDelay);
+        Assert.Equal(TimeSpan.FromSeconds(1), await pipeline.RunToNextRefreshAsync());
         Assert.Contains(pipeline.Logs.GetSnapshot(), log =>
             log.Level == LogLevel.Warning && log.Message.Contains(KeyVaultFailure.ForbiddenByRbac, StringComparison.Ordinal));
 
-        await pipeline.AdvanceUntilAsync(async () => await pipeline.ServedCredentialsAsync() is not null, TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(2), await pipeline.RunToNextRefreshAsync());
+        Assert.Equal(pipeline.Options.RefreshInterval, await pipeline.Time.NextTimerAsync());
 
         Assert.Equal(plainKey, (await pipeline.ServedCredentialsAsync())!.ApiKey);
         Assert.Equal(3, pipeline.Vault.AuthorizedReadCount(SecretPipeline.SecretName));

@@ -35,14 +35,9 @@ internal static class JsonBodyReader
     /// <returns>The body, or null when it is longer than <see cref="HttpLimits.MaxBodyBytes"/>.</returns>
     private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
     {
+        // One byte more than allowed is enough to know the body is too large; nothing beyond it is read.
         var buffer = new byte[HttpLimits.MaxBodyBytes + 1];
-        var filled = 0;
-        int read;
-        while (filled < buffer.Length
-               && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
-        {
-            filled += read;
-        }
+        var filled = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
 
         // Typed null: an untyped one converts to an empty Memory<byte> (through byte[]), which made an
         // oversized body without Content-Length read as an empty body.

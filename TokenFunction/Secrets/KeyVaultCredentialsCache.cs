@@ -179,11 +179,8 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
 
     private bool IsTooStale(LoadedCredentials current) => _timeProvider.GetUtcNow() - current.LoadedAt > _options.MaxStaleness;
 
-    private TimeSpan RetryAfter()
-    {
-        var delay = NextRefreshDelay;
-        return delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
-    }
+    /// <summary>When the vault is read next; the Retry-After header's own 1 s floor is the writer's (ApiResponses).</summary>
+    private TimeSpan RetryAfter() => NextRefreshDelay;
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
         Message = "VideoSDK signing credentials loaded from Key Vault (secret version {SecretVersion})")]

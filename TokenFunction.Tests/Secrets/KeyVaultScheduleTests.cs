@@ -1,0 +1,217 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TokenFunction.Functions;
+using TokenFunction.Secrets;
+using TokenFunction.Tests.TestInfrastructure;
+
+namespace TokenFunction.Tests.Secrets;
+
+/// <summary>
+/// When the app reads Key Vault, and what a caller is told meanwhile: the back-off during an outage, the
+/// refresh interval once it is over, one shared read at a time, and the exact staleness bound. The clock is
+/// fake and the refresh loop's timers are observed as it arms them, so every figure is exact: no test here
+/// waits on real time.
+/// </summary>
+public sealed class KeyVaultScheduleTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
+
+    private readonly ScriptedVault _vault = new();
+    private readonly ScheduleClock _clock = new();
+    private readonly TestApp _app;
+    private KeyVaultRefreshService? _refresh;
+
+    public KeyVaultScheduleTests()
+    {
+        _app = VaultModeApp(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
+    }
+
+    private TestApp VaultModeApp(TimeSpan refreshInterval, TimeSpan maxStaleness) => new(
+        new Dictionary<string, string?>
+        {
+            ["KeyVault:VaultUri"] = "https://kv-schedule.vault.azure.net/",
+            ["KeyVault:RefreshInterval"] = refreshInterval.ToString("c"),
+            ["KeyVault:MaxStaleness"] = maxStaleness.ToString("c"),
+            // With a vault the secret must not be a setting; the key stays one, so a load is exactly one read.
+            ["VideoSdk:ApiSecret"] = "",
+            // Out of the way: these tests count vault reads, not requests.
+            ["RateLimit:Burst"] = "1000",
+            ["RateLimit:TokensPerPeriod"] = "1000",
+        },
+        services => services.AddSingleton(_vault.Client).AddSingleton<TimeProvider>(_clock));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_refresh is not null)
+        {
+            await _refresh.StopAsync(CancellationToken.None);
+        }
+
+        _vault.Release();
+        _app.Dispose();
+    }
+
+    private Task StartRefreshLoopAsync(TestApp app)
+    {
+        _refresh = app.Get<IEnumerable<IHostedService>>().OfType<KeyVaultRefreshService>().Single();
+        return _refresh.StartAsync(CancellationToken.None);
+    }
+
+    private static async Task<ReadResponse> RequestTokenAsync(TestApp app)
+    {
+        var request = FakeHttpRequestData.Create("GET");
+        return ReadResponse.From(await app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task During_an_outage_the_vault_is_read_after_1_2_4_8_16_then_every_30_seconds_and_each_503_says_when()
+    {
+        _vault.Failing = true;
+        await StartRefreshLoopAsync(_app);
+
+        var reads = 0;
+        foreach (var seconds in new[] { 1, 2, 4, 8, 16, 30, 30 })
+        {
+            var delay = TimeSpan.FromSeconds(seconds);
+            Assert.Equal(delay, await _clock.NextTimerAsync());
+            Assert.Equal(++reads, _vault.Reads);
+
+            var refused = await RequestTokenAsync(_app);
+            refused.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+            Assert.Equal(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Header("Retry-After"));
+            Assert.Equal(reads, _vault.Reads);
+
+            // Not a moment early: one tick short of the delay, the vault is left alone.
+            _clock.Advance(delay - Tick);
+            Assert.Equal(reads, _vault.Reads);
+            _clock.Advance(Tick);
+        }
+    }
+
+    [Fact]
+    public async Task Once_the_vault_answers_again_it_is_read_every_refresh_interval_and_tokens_are_served()
+    {
+        _vault.Failing = true;
+        await StartRefreshLoopAsync(_app);
+        Assert.Equal(TimeSpan.FromSeconds(1), await _clock.NextTimerAsync());
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(2), await _clock.NextTimerAsync());
+
+        _vault.Failing = false;
+        _clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), await _clock.NextTimerAsync());
+        Assert.Equal(3, _vault.Reads);
+        Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(_app)).Status);
+        Assert.Equal(3, _vault.Reads);
+
+        // A later failure starts the back-off from 1 s again, not where the last outage left it.
+        _vault.Failing = true;
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(TimeSpan.FromSeconds(1), await _clock.NextTimerAsync());
+        Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(_app)).Status);
+    }
+
+    [Fact]
+    public async Task A_refresh_interval_shorter_than_the_back_off_caps_it()
+    {
+        using var app = VaultModeApp(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1));
+        _vault.Failing = true;
+        await StartRefreshLoopAsync(app);
+
+        foreach (var seconds in new[] { 1, 2, 4, 8, 10, 10 })
+        {
+            var delay = TimeSpan.FromSeconds(seconds);
+            Assert.Equal(delay, await _clock.NextTimerAsync());
+            _clock.Advance(delay);
+        }
+
+        await _refresh!.StopAsync(CancellationToken.None);
+        _refresh = null;
+    }
+
+    [Fact]
+    public async Task The_scheduled_refresh_joins_the_read_a_first_request_started_instead_of_reading_again()
+    {
+        _vault.Hold();
+        var firstRequest = RequestTokenAsync(_app);
+        await _vault.NextReadAsync();
+
+        await StartRefreshLoopAsync(_app);
+        var scheduled = _app.Get<KeyVaultCredentialsCache>().RefreshAsync();
+        Assert.False(scheduled.IsCompleted);
+        _vault.Release();
+
+        Assert.Equal(HttpStatusCode.OK, (await firstRequest).Status);
+        Assert.True(await scheduled);
+        Assert.Equal(TimeSpan.FromMinutes(5), await _clock.NextTimerAsync());
+        Assert.Equal(1, _vault.Reads);
+    }
+
+    [Fact]
+    public async Task Requests_arriving_during_the_first_read_share_it_and_one_that_fails_answers_503_with_Retry_After()
+    {
+        _vault.Failing = true;
+        _vault.Hold();
+        var requests = Enumerable.Range(0, 5).Select(_ => RequestTokenAsync(_app)).ToArray();
+        await _vault.NextReadAsync();
+        _vault.Release();
+
+        foreach (var response in await Task.WhenAll(requests))
+        {
+            response.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+            Assert.Equal("1", response.Header("Retry-After"));
+        }
+
+        Assert.Equal(1, _vault.Reads);
+
+        // Until the schedule tries again, a request is answered at once from memory, without a read of its own.
+        (await RequestTokenAsync(_app)).AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        Assert.Equal(1, _vault.Reads);
+    }
+
+    [Fact]
+    public async Task The_last_good_secret_is_served_up_to_exactly_the_maximum_staleness_and_not_a_tick_longer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(_app)).Status);
+        var cache = _app.Get<KeyVaultCredentialsCache>();
+        _vault.Failing = true;
+        Assert.False(await cache.RefreshAsync());
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(_app)).Status);
+        Assert.True(cache.GetHealth().Ready);
+
+        _clock.Advance(Tick);
+        var stale = await RequestTokenAsync(_app);
+        stale.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        Assert.Equal("1", stale.Header("Retry-After"));
+        var health = cache.GetHealth();
+        Assert.False(health.Ready);
+        Assert.Contains("Key Vault answered 503", health.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, _vault.Reads);
+    }
+
+    [Fact]
+    public async Task Health_before_the_first_load_says_why_and_after_it_says_when()
+    {
+        var cache = _app.Get<KeyVaultCredentialsCache>();
+        var before = cache.GetHealth();
+        Assert.False(before.Ready);
+        Assert.Equal("The signing secret has not been loaded yet.", before.Reason);
+
+        _vault.Failing = true;
+        Assert.False(await cache.RefreshAsync());
+        Assert.Contains("Key Vault answered 503", cache.GetHealth().Reason, StringComparison.Ordinal);
+
+        _vault.Failing = false;
+        var loadedAt = _clock.GetUtcNow();
+        Assert.True(await cache.RefreshAsync());
+        var after = cache.GetHealth();
+        Assert.True(after.Ready);
+        Assert.Equal(loadedAt, after.LoadedAt);
+        Assert.Null(after.Reason);
+    }
+}
