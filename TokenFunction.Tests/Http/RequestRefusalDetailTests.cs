@@ -27,10 +27,9 @@ public sealed class RequestRefusalDetailTests : IDisposable
         { "{\"roomId\":\"a\",\"roomId\":\"a\"}", "duplicate_field", "roomId", "Field 'roomId' appears more than once." },
         { "{\"isAdmin\":true}", "unknown_field", "isAdmin", "Unknown field 'isAdmin'; expected permissions, roomId, participantId, ttlSeconds." },
         { "{\"roomId\":7}", "invalid_field_type", "roomId", "Field 'roomId' must be a string." },
-        { "{\"participantId\":\"\\ud800\"}", "invalid_field_type", "participantId", "Field 'participantId' must be a string." },
         { "{\"permissions\":[\"allow_join\",7]}", "invalid_field_type", "permissions", "Field 'permissions' must be an array of strings." },
         { "{\"ttlSeconds\":\"60\"}", "invalid_field_type", "ttlSeconds", "Field 'ttlSeconds' must be an integer number of seconds." },
-        { "{\"ttlSeconds\":60.5}", "invalid_field_type", "ttlSeconds", "Field 'ttlSeconds' must be an integer number of seconds." },
+        { "{\"ttlSeconds\":60.5}", "invalid_field_type", "ttlSeconds", "ttlSeconds must be an integer number of seconds in plain digits: no fraction, exponent, '+', leading zeros or spaces." },
         { "{\"ttlSeconds\":2147483648}", "ttl_out_of_range", "ttlSeconds", "ttlSeconds is far outside the allowed lifetime." },
         { "{\"ttlSeconds\":-2147483649}", "ttl_out_of_range", "ttlSeconds", "ttlSeconds is far outside the allowed lifetime." },
         { "{\"ttlSeconds\":2147483647}", "ttl_out_of_range", "ttlSeconds", "ttlSeconds must be an integer from 60 to 86400; got 2147483647." },
@@ -76,9 +75,9 @@ public sealed class RequestRefusalDetailTests : IDisposable
     public static TheoryData<string, string, string, string> QueryRefusals => new()
     {
         // query, code, field, detail
-        { "?ttlSeconds=", "invalid_field_type", "ttlSeconds", "Query parameter 'ttlSeconds' must be an integer number of seconds." },
-        { "?ttlSeconds=-", "invalid_field_type", "ttlSeconds", "Query parameter 'ttlSeconds' must be an integer number of seconds." },
-        { "?ttlSeconds=6O", "invalid_field_type", "ttlSeconds", "Query parameter 'ttlSeconds' must be an integer number of seconds." },
+        { "?ttlSeconds=", "invalid_field_type", "ttlSeconds", "ttlSeconds must be an integer number of seconds in plain digits: no fraction, exponent, '+', leading zeros or spaces." },
+        { "?ttlSeconds=-", "invalid_field_type", "ttlSeconds", "ttlSeconds must be an integer number of seconds in plain digits: no fraction, exponent, '+', leading zeros or spaces." },
+        { "?ttlSeconds=6O", "invalid_field_type", "ttlSeconds", "ttlSeconds must be an integer number of seconds in plain digits: no fraction, exponent, '+', leading zeros or spaces." },
         { "?ttlSeconds=-99999999999", "ttl_out_of_range", "ttlSeconds", "ttlSeconds is far outside the allowed lifetime." },
         { "?ttlSeconds=-61", "ttl_out_of_range", "ttlSeconds", "ttlSeconds must be an integer from 60 to 86400; got -61." },
         { "?verbose", "unknown_field", "verbose", "Unknown query parameter 'verbose'; expected permissions, roomId, participantId, ttlSeconds." },
@@ -113,21 +112,12 @@ public sealed class RequestRefusalDetailTests : IDisposable
     [Fact]
     public async Task Query_permissions_are_comma_separated_with_spaces_ignored()
     {
-        var response = await SendAsync(Get("?permissions=%20ask_join%20&ttlSeconds=%2B120"));
+        var response = await SendAsync(Get("?permissions=%20ask_join%20&ttlSeconds=120"));
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var (_, payload) = IndependentTokenVerifier.Verify(response.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
         Assert.Equal(["ask_join"], payload.GetProperty("permissions").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(120, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
-    }
-
-    [Fact]
-    public async Task A_whole_number_in_exponent_form_is_that_many_seconds()
-    {
-        var response = await SendAsync(FakeHttpRequestData.Json("""{"ttlSeconds":1e2}"""));
-
-        var (_, payload) = IndependentTokenVerifier.Verify(response.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
-        Assert.Equal(100, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
     }
 
     [Fact]
