@@ -12,9 +12,10 @@ delay=${HOOK_RBAC_DELAY_SECONDS:-10}
 
 # A role assignment made by this provision can take minutes to reach Key Vault: retry while it is refused.
 attempt=1
-while ! names=$(az keyvault secret list --vault-name "$vault" --query '[].name' --output tsv 2> "${TMPDIR:-/tmp}/postprovision.$$"); do
-    error=$(cat "${TMPDIR:-/tmp}/postprovision.$$")
-    rm -f "${TMPDIR:-/tmp}/postprovision.$$"
+errors_file=$(mktemp)
+while ! names=$(az keyvault secret list --vault-name "$vault" --query '[].name' --output tsv 2> "$errors_file"); do
+    error=$(cat "$errors_file")
+    rm -f "$errors_file"
     case $error in
         *ForbiddenByFirewall* | *"Public network access is disabled"* | *ForbiddenByConnection*)
             say "key vault: $vault accepts requests only from inside its virtual network (NETWORK_ISOLATION=true), so the credentials cannot be checked or set from here."
@@ -31,7 +32,7 @@ while ! names=$(az keyvault secret list --vault-name "$vault" --query '[].name' 
            fail "key vault: could not list the secrets of $vault" ;;
     esac
 done
-rm -f "${TMPDIR:-/tmp}/postprovision.$$"
+rm -f "$errors_file"
 
 has() { printf '%s\n' "$names" | grep -qx "$1"; }
 if has "$API_KEY_SECRET_NAME" && has "$API_SECRET_SECRET_NAME"; then

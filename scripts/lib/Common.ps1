@@ -4,8 +4,10 @@
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-$ApiKeySecretName = if ($env:VIDEOSDK_API_KEY_SECRET_NAME) { $env:VIDEOSDK_API_KEY_SECRET_NAME } else { 'videosdk-api-key' }
-$ApiSecretSecretName = if ($env:VIDEOSDK_API_SECRET_SECRET_NAME) { $env:VIDEOSDK_API_SECRET_SECRET_NAME } else { 'videosdk-api-secret' }
+# The names infra/main.bicep gives the app (KeyVault__ApiKeySecretName, KeyVault__ApiSecretName): fixed, so
+# the hooks cannot write a pair the app never reads.
+$ApiKeySecretName = 'videosdk-api-key'
+$ApiSecretSecretName = 'videosdk-api-secret'
 $KeyVersionTag = 'apiKeyVersion'
 $MinSecretBytes = 32
 

@@ -6,8 +6,10 @@
 # version (apiKeyVersion); the app reads the secret and then the key at that version, so it always holds a
 # pair written together, whatever moment it reads at.
 
-API_KEY_SECRET_NAME=${VIDEOSDK_API_KEY_SECRET_NAME:-videosdk-api-key}
-API_SECRET_SECRET_NAME=${VIDEOSDK_API_SECRET_SECRET_NAME:-videosdk-api-secret}
+# The names infra/main.bicep gives the app (KeyVault__ApiKeySecretName, KeyVault__ApiSecretName): fixed, so
+# the hooks cannot write a pair the app never reads.
+API_KEY_SECRET_NAME=videosdk-api-key
+API_SECRET_SECRET_NAME=videosdk-api-secret
 KEY_VERSION_TAG=apiKeyVersion
 MIN_SECRET_BYTES=32
 
@@ -25,7 +27,8 @@ read_credentials() {
         IFS= read -r api_key
         printf 'VideoSDK API secret (input hidden): ' >&2
         stty -echo
-        trap 'stty echo' EXIT INT TERM
+        trap 'stty echo' EXIT
+        trap 'stty echo; exit 130' INT TERM
         IFS= read -r api_secret
         stty echo
         trap - EXIT INT TERM
@@ -46,21 +49,23 @@ read_credentials() {
 write_credentials() {
     vault=$1
     old_umask=$(umask)
+    # Kept until the last write: a value file is never readable by anyone else, even if recreated.
     umask 077
     value_file=$(mktemp)
-    umask "$old_umask"
-    trap 'rm -f "$value_file"' EXIT INT TERM
+    trap 'rm -f "$value_file"' EXIT
+    trap 'rm -f "$value_file"; exit 130' INT TERM
 
     printf '%s' "$api_key" > "$value_file"
     key_id=$(az keyvault secret set --vault-name "$vault" --name "$API_KEY_SECRET_NAME" \
-        --file "$value_file" --encoding utf-8 --query id --output tsv) || { rm -f "$value_file"; return 1; }
+        --file "$value_file" --encoding utf-8 --query id --output tsv) || { rm -f "$value_file"; umask "$old_umask"; return 1; }
 
     printf '%s' "$api_secret" > "$value_file"
     az keyvault secret set --vault-name "$vault" --name "$API_SECRET_SECRET_NAME" \
         --file "$value_file" --encoding utf-8 --tags "$KEY_VERSION_TAG=${key_id##*/}" \
-        --query id --output tsv > /dev/null || { rm -f "$value_file"; return 1; }
+        --query id --output tsv > /dev/null || { rm -f "$value_file"; umask "$old_umask"; return 1; }
 
     rm -f "$value_file"
+    umask "$old_umask"
     trap - EXIT INT TERM
 }
 
