@@ -1,16 +1,22 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TokenFunction.Functions;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Secrets;
 
 /// <summary>
-/// When the app reads Key Vault, and what a caller is told meanwhile: the back-off during an outage, the
-/// refresh interval once it is over, one shared read at a time, and the exact staleness bound. The clock is
+/// When the app reads Key Vault, and what a caller and an operator are told meanwhile: the back-off during an
+/// outage, the refresh interval once it is over, one shared read at a time, the exact staleness bound, and the
+/// log events and failure counter of each read. The clock is
 /// fake and the refresh loop's timers are observed as it arms them, so every figure is exact: no test here
 /// waits on real time.
 /// </summary>
@@ -162,14 +168,18 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
 
         foreach (var response in await Task.WhenAll(requests))
         {
-            response.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+            var problem = response.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
             Assert.Equal("1", response.Header("Retry-After"));
+            Assert.Equal("Tokens cannot be signed right now: The signing secret could not be loaded from Key Vault. Retry later.",
+                problem.GetProperty("detail").GetString());
         }
 
         Assert.Equal(1, _vault.Reads);
 
         // Until the schedule tries again, a request is answered at once from memory, without a read of its own.
-        (await RequestTokenAsync(_app)).AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        var waiting = (await RequestTokenAsync(_app)).AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        Assert.Equal("Tokens cannot be signed right now: The signing secret has not been loaded from Key Vault yet. Retry later.",
+            waiting.GetProperty("detail").GetString());
         Assert.Equal(1, _vault.Reads);
     }
 
@@ -187,8 +197,10 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
 
         _clock.Advance(Tick);
         var stale = await RequestTokenAsync(_app);
-        stale.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        var problem = stale.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
         Assert.Equal("1", stale.Header("Retry-After"));
+        Assert.Equal("Tokens cannot be signed right now: The signing secret could not be refreshed for longer than 01:00:00. Retry later.",
+            problem.GetProperty("detail").GetString());
         var health = cache.GetHealth();
         Assert.False(health.Ready);
         Assert.Contains("Key Vault answered 503", health.Reason, StringComparison.Ordinal);
@@ -215,4 +227,53 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
         Assert.Equal(loadedAt, after.LoadedAt);
         Assert.Null(after.Reason);
     }
+
+    [Fact]
+    public async Task An_operator_sees_each_failed_read_the_recovery_and_a_rotation_as_events_with_their_figures()
+    {
+        using var failures = new MetricCollector<long>(_app.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.KeyVaultRefreshFailures);
+        var cache = _app.Get<KeyVaultCredentialsCache>();
+
+        _vault.Failing = true;
+        Assert.False(await cache.RefreshAsync());
+        Assert.False(await cache.RefreshAsync());
+        var failed = CacheEvents().Where(e => e.Id.Id == 1003).ToList();
+        Assert.Equal(2, failed.Count);
+        Assert.All(failed, e => Assert.Equal(LogLevel.Warning, e.Level));
+        Assert.Equal(["1", "2"], failed.Select(e => e.GetStructuredStateValue("ConsecutiveFailures")));
+        Assert.Equal(["00:00:01", "00:00:02"], failed.Select(e => e.GetStructuredStateValue("RetryDelay")));
+        Assert.All(failed, e => Assert.Equal("Key Vault answered 503 (no error code).", e.GetStructuredStateValue("Failure")));
+        Assert.Equal([("server_error", 1L), ("server_error", 1L)],
+            failures.GetMeasurementSnapshot().Select(m => ((string)m.Tags[TelemetryNames.Attributes.ErrorType]!, m.Value)));
+
+        _vault.Failing = false;
+        Assert.True(await cache.RefreshAsync());
+        var recovered = Assert.Single(CacheEvents(), e => e.Id.Id == 1004);
+        Assert.Equal(LogLevel.Information, recovered.Level);
+        Assert.Equal("2", recovered.GetStructuredStateValue("ConsecutiveFailures"));
+        var loaded = Assert.Single(CacheEvents(), e => e.Id.Id == 1001);
+        Assert.Equal("v1", loaded.GetStructuredStateValue("SecretVersion"));
+
+        // A later read that brings a new version is a rotation, not a recovery and not a first load.
+        Assert.True(await cache.RefreshAsync());
+        var rotated = Assert.Single(CacheEvents(), e => e.Id.Id == 1002);
+        Assert.Equal("v1", rotated.GetStructuredStateValue("PreviousVersion"));
+        Assert.Equal("v2", rotated.GetStructuredStateValue("SecretVersion"));
+        Assert.Single(CacheEvents(), e => e.Id.Id == 1004);
+        Assert.Single(CacheEvents(), e => e.Id.Id == 1001);
+        Assert.Equal(2, failures.GetMeasurementSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task A_first_load_that_succeeds_is_reported_as_loaded_and_not_as_a_recovery()
+    {
+        Assert.True(await _app.Get<KeyVaultCredentialsCache>().RefreshAsync());
+
+        var loaded = Assert.Single(CacheEvents());
+        Assert.Equal(1001, loaded.Id.Id);
+        Assert.Equal("v1", loaded.GetStructuredStateValue("SecretVersion"));
+    }
+
+    private List<FakeLogRecord> CacheEvents() =>
+        _app.Logs.Where(record => record.Category == typeof(KeyVaultCredentialsCache).FullName).ToList();
 }
