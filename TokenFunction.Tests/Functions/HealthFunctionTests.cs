@@ -46,13 +46,14 @@ public class HealthFunctionTests
     public async Task An_unreachable_identity_provider_is_reported_by_its_code_once_a_caller_has_met_it()
     {
         await using var provider = await OpenIdProviderStandIn.StartAsync();
-        using var app = new CallerTestApp(provider);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var app = new CallerTestApp(provider, configure: services => services.AddSingleton<TimeProvider>(time));
         Assert.Equal("""{"status":"healthy"}""", (await CheckAsync(app.App)).Body);
         provider.Available = false;
         var fetchesBefore = provider.DiscoveryFetches;
 
         await app.PostAsync(provider.IssueToken());
-        await Task.Delay(HealthProbe.CacheFor);
+        time.Advance(HealthProbe.CacheFor);
         var response = await CheckAsync(app.App);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);

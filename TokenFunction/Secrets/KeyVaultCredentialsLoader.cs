@@ -12,28 +12,30 @@ namespace TokenFunction.Secrets;
 internal sealed class KeyVaultCredentialsLoader(
     SecretClient client,
     IOptions<KeyVaultOptions> keyVaultOptions,
-    IOptions<VideoSdkOptions> videoSdkOptions)
+    IOptions<VideoSdkOptions> videoSdkOptions,
+    TimeProvider timeProvider)
 {
     private readonly KeyVaultOptions _vault = keyVaultOptions.Value;
     private readonly string? _plainApiKey = string.IsNullOrWhiteSpace(videoSdkOptions.Value.ApiKey) ? null : videoSdkOptions.Value.ApiKey;
 
     public async Task<SigningCredentials> LoadAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_vault.FetchTimeout);
+        // On the app's clock, like every other bound, so a test can run out the timeout without waiting for it.
+        using var timeout = new CancellationTokenSource(_vault.FetchTimeout, timeProvider);
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
 
         try
         {
             // Both current versions are read together (one round trip when no rotation is under way), and both
             // are awaited, so neither outlives the timeout unobserved.
-            var secretRead = client.GetSecretAsync(_vault.ApiSecretName, cancellationToken: timeout.Token);
+            var secretRead = client.GetSecretAsync(_vault.ApiSecretName, cancellationToken: read.Token);
             var keyRead = _plainApiKey is null
-                ? client.GetSecretAsync(_vault.ApiKeySecretName, cancellationToken: timeout.Token)
+                ? client.GetSecretAsync(_vault.ApiKeySecretName, cancellationToken: read.Token)
                 : null;
             await Task.WhenAll(keyRead is null ? [secretRead] : [secretRead, keyRead]).ConfigureAwait(false);
 
             var secret = secretRead.Result.Value;
-            var apiKey = _plainApiKey ?? RequireValue(await PairedKeyAsync(secret, keyRead!.Result.Value, timeout.Token).ConfigureAwait(false), _vault.ApiKeySecretName);
+            var apiKey = _plainApiKey ?? RequireValue(await PairedKeyAsync(secret, keyRead!.Result.Value, read.Token).ConfigureAwait(false), _vault.ApiKeySecretName);
             var apiSecret = RequireValue(secret, _vault.ApiSecretName);
             return SigningCredentials.IsStrongEnough(apiSecret)
                 ? new SigningCredentials(apiKey, apiSecret, secret.Properties.Version)
