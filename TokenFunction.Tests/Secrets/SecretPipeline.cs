@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -60,7 +61,7 @@ internal sealed class SecretPipeline : IAsyncDisposable
 
     public KeyVaultStandIn Vault { get; }
 
-    /// <summary>Drives the cache's staleness and the refresh schedule; fetch timeouts and SDK retries run on real time.</summary>
+    /// <summary>Drives the cache's staleness, the refresh schedule and the fetch timeout; the SDK's own retries and network timeout run on real time.</summary>
     public ScheduleClock Time { get; }
 
     public KeyVaultCredentialsCache Cache => _services.GetRequiredService<KeyVaultCredentialsCache>();
@@ -71,6 +72,9 @@ internal sealed class SecretPipeline : IAsyncDisposable
     public KeyVaultOptions Options => _services.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
 
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
+
+    /// <summary>This pipeline's meters only: a collector on it sees none of another test's measurements.</summary>
+    public IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
 
     /// <summary>Starts a vault stand-in (the caller seeds secrets before the first read) and composes the app's pipeline around it.</summary>
     public static async Task<SecretPipeline> StartAsync(ManagedIdentityFixture identity, PipelineSettings? settings = null)
