@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -205,31 +207,24 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
         Assert.Equal("1", stale.Header("Retry-After"));
         Assert.Equal("Tokens cannot be signed right now: The signing secret could not be refreshed for longer than 01:00:00. Retry later.",
             problem.GetProperty("detail").GetString());
-        var health = cache.GetHealth();
-        Assert.False(health.Ready);
-        Assert.Contains("Key Vault answered 503", health.Reason, StringComparison.Ordinal);
+        Assert.False(cache.GetHealth().Ready);
         Assert.Equal(2, _vault.Reads);
     }
 
     [Fact]
-    public async Task Health_before_the_first_load_says_why_and_after_it_says_when()
+    public async Task Health_is_not_ready_until_a_read_succeeds_and_then_says_when_it_loaded()
     {
         var cache = _app.Get<KeyVaultCredentialsCache>();
-        var before = cache.GetHealth();
-        Assert.False(before.Ready);
-        Assert.Equal("The signing secret has not been loaded yet.", before.Reason);
+        Assert.Equal(new CredentialsHealth(false, KeyVaultCredentialsCache.SourceName, null), cache.GetHealth());
 
         _vault.Failing = true;
         Assert.False(await cache.RefreshAsync());
-        Assert.Contains("Key Vault answered 503", cache.GetHealth().Reason, StringComparison.Ordinal);
+        Assert.Equal(new CredentialsHealth(false, KeyVaultCredentialsCache.SourceName, null), cache.GetHealth());
 
         _vault.Failing = false;
         var loadedAt = _clock.GetUtcNow();
         Assert.True(await cache.RefreshAsync());
-        var after = cache.GetHealth();
-        Assert.True(after.Ready);
-        Assert.Equal(loadedAt, after.LoadedAt);
-        Assert.Null(after.Reason);
+        Assert.Equal(new CredentialsHealth(true, KeyVaultCredentialsCache.SourceName, loadedAt), cache.GetHealth());
     }
 
     [Fact]
@@ -276,6 +271,33 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
         var loaded = Assert.Single(CacheEvents());
         Assert.Equal(1001, loaded.Id.Id);
         Assert.Equal("v1", loaded.GetStructuredStateValue("SecretVersion"));
+    }
+
+    [Fact]
+    public async Task A_failed_read_marks_its_span_as_an_error_with_the_cause_the_log_gives()
+    {
+        using var testSource = new ActivitySource("TokenFunction.Tests.KeyVaultSchedule");
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == TelemetryNames.ActivitySourceName || source == testSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        _vault.Failing = true;
+
+        // Under a span of the test's own, so that other tests' refreshes (the listener is process-wide) are told apart.
+        ActivityTraceId trace;
+        using (var test = testSource.StartActivity("test"))
+        {
+            trace = test!.TraceId;
+            Assert.False(await _app.Get<KeyVaultCredentialsCache>().RefreshAsync());
+        }
+
+        var refresh = Assert.Single(spans, s => s.TraceId == trace && s.DisplayName == ServiceActivities.RefreshSigningCredentials);
+        Assert.Equal(ActivityStatusCode.Error, refresh.Status);
+        Assert.Equal("Key Vault answered 503 (no error code).", refresh.StatusDescription);
     }
 
     private List<FakeLogRecord> CacheEvents() =>

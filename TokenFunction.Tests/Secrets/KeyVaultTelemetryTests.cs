@@ -55,7 +55,7 @@ public sealed class KeyVaultTelemetryTests(ManagedIdentityFixture identity)
         await using var pipeline = await SecretPipeline.StartAsync(identity);
         using var failures = new MetricCollector<long>(pipeline.Meters, TelemetryNames.MeterName, TelemetryNames.KeyVaultRefreshFailures);
         pipeline.SeedCredentials();
-        Assert.True(await pipeline.Cache.RefreshAsync(), pipeline.Cache.GetHealth().Reason);
+        Assert.True(await pipeline.Cache.RefreshAsync(), pipeline.LastReadFailure());
         pipeline.Vault.ForbidNextReads(2);
         pipeline.Time.Advance(TimeSpan.FromMinutes(7));
 

@@ -73,6 +73,10 @@ internal sealed class SecretPipeline : IAsyncDisposable
 
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 
+    /// <summary>The cause the last failed read logged (event 1003), as an operator reads it; null if none failed.</summary>
+    public string? LastReadFailure() =>
+        Logs.GetSnapshot().LastOrDefault(record => record.Id.Id == 1003)?.GetStructuredStateValue("Failure");
+
     /// <summary>This pipeline's meters only: a collector on it sees none of another test's measurements.</summary>
     public IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
 
