@@ -78,6 +78,9 @@ public sealed class CallerAuthStartupTests
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:RolesClaim= "], "CallerAuth:RolesClaim must name a claim" },
         { ["RateLimit:Burst=0"], "RateLimit:Burst must be" },
         { ["RateLimit:ReplenishmentPeriod=00:00:00"], "RateLimit:ReplenishmentPeriod must be" },
+        { ["RateLimit:Burst=5", "RateLimit:TokensPerPeriod=6"], "RateLimit:TokensPerPeriod must be from 1 to RateLimit:Burst (5); it is 6." },
+        { ["RateLimit:TrustedProxyHops=6"], "RateLimit:TrustedProxyHops must be from 0 to 5; it is 6." },
+        { ["RateLimit:TrustedProxyHops=-1"], "RateLimit:TrustedProxyHops must be from 0 to 5; it is -1." },
     };
 
     [Theory]
@@ -85,6 +88,8 @@ public sealed class CallerAuthStartupTests
     [InlineData("CallerAuth:ClockSkew=00:05:00")]
     [InlineData("CallerAuth:Audiences:1=api://second")]
     [InlineData("CallerAuth:Roles:moderator:Permissions:0=ask_join", "CallerAuth:Roles:moderator:Permissions:1=allow_join")]
+    [InlineData("RateLimit:Burst=5", "RateLimit:TokensPerPeriod=5", "RateLimit:TrustedProxyHops=5")]
+    [InlineData("RateLimit:TrustedProxyHops=0")]
     public void Settings_on_the_edge_of_the_allowed_start(params string[] settings) =>
         ValidateAtStartup(["CallerAuth:Authority=https://login.example.com/t/", "CallerAuth:Audiences:0=api://x", .. settings]);
 
