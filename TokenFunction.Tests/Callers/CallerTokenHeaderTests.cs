@@ -53,7 +53,43 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
         Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains(reason, response.Header("WWW-Authenticate"), StringComparison.Ordinal);
         _app.AssertNoTokenIssued();
+        AssertRefusalLogged(reason);
     }
+
+    [Fact]
+    public async Task A_request_without_a_bearer_token_is_refused_and_the_refusal_logged_with_its_reason()
+    {
+        var response = await _app.PostAsync(bearerToken: null);
+
+        var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_missing").GetProperty("detail").GetString()!;
+        AssertRefusalLogged(detail);
+    }
+
+    [Fact]
+    public async Task Three_parts_that_are_no_JWT_are_refused_with_401_not_an_error()
+    {
+        var response = await _app.PostAsync("not.a.jwt");
+
+        response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
+        _app.AssertNoTokenIssued();
+    }
+
+    [Fact]
+    public async Task A_token_with_two_unusable_claims_is_refused_for_the_participant_id_first()
+    {
+        var token = _provider.IssueToken(customize: d => d.Claims = new Dictionary<string, object> { ["roles"] = 7 });
+
+        var response = await _app.PostAsync(token);
+
+        var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid").GetProperty("detail").GetString()!;
+        Assert.Contains("its 'sub' claim is missing", detail, StringComparison.Ordinal);
+        AssertRefusalLogged("its 'sub' claim is missing");
+    }
+
+    /// <summary>An operator's view: event 3001 (Debug) carries the reason the caller was given.</summary>
+    private void AssertRefusalLogged(string reason) =>
+        Assert.Contains(_app.App.Logs, log => log.Id.Id == 3001
+            && log.GetStructuredStateValue("Reason")?.Contains(reason, StringComparison.Ordinal) == true);
 
     private string Break(string broken) => broken switch
     {
