@@ -64,6 +64,26 @@ public static class LoadRunReport
             text.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {string.Join(" | ", cells)} |{ratio}");
         }
 
+        text.AppendLine();
+        text.AppendLine("CPU time per request over the same measured requests (µs; user + kernel, all threads), which other processes on the cores barely move:");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| concurrency | {string.Join(" | ", subjects.Select(s => Label(s, options) + ": worker | host stand-in"))} |{(subjects.Contains(Subject.Floor) ? " worker CPU ratio to the floor |" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(subjects.Select(_ => " --- | --- |"))}{(subjects.Contains(Subject.Floor) ? " --- |" : "")}");
+        foreach (var concurrency in options.Concurrencies)
+        {
+            StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
+            var cells = subjects.Select(s =>
+            {
+                var of = runs.Where(r => r.Subject == s).Select(Step).ToList();
+                return $"{Spread(of.Select(x => x.WorkerCpuUsPerRequest), "0")} | {Spread(of.Select(x => x.HostCpuUsPerRequest), "0")}";
+            });
+            var ratio = subjects.Contains(Subject.Floor)
+                ? " " + string.Join(", ", subjects.Where(s => s != Subject.Floor).Select(s =>
+                    $"{s.ToString().ToLowerInvariant()} {Median(runs.Where(r => r.Subject == s).Select(r => Step(r).WorkerCpuUsPerRequest)) / Median(runs.Where(r => r.Subject == Subject.Floor).Select(r => Step(r).WorkerCpuUsPerRequest)):0.00}×")) + " |"
+                : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {string.Join(" | ", cells)} |{ratio}");
+        }
+
         var withBreakdown = subjects.Where(s => s != Subject.Floor).ToList();
         if (withBreakdown.Count > 0)
         {
