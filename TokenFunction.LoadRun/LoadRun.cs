@@ -54,9 +54,10 @@ public static class LoadRun
             // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
             .WithSetting("RateLimit__Burst", "100000")
             .WithSetting("RateLimit__TokensPerPeriod", "100000");
-        if (options.OtlpEndpoint is { } otlp)
+        if (subject == Subject.Exporting)
         {
-            hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", otlp);
+            hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", options.OtlpEndpoint
+                ?? throw new InvalidOperationException("The exporting subject needs an OTLP endpoint."));
         }
 
         if (azure is not null)
@@ -65,7 +66,7 @@ public static class LoadRun
             azure.PutCredentials("load-run-api-key", NewSecret());
             azure.PointWorkerAt(hostOptions, options.RefreshInterval);
         }
-        else if (subject == Subject.Local)
+        else if (subject is Subject.Local or Subject.Exporting)
         {
             hostOptions
                 .WithSetting("KeyVault__VaultUri", "")

@@ -104,6 +104,11 @@ public static class LoadRunReport
             }
         }
 
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Exporting))
+        {
+            TelemetryCost(text, options, runs);
+        }
+
         var vault = runs.Where(r => r.VaultReads is not null).ToList();
         if (vault.Count > 0)
         {
@@ -123,10 +128,35 @@ public static class LoadRunReport
         return text.ToString();
     }
 
+    /// <summary>What exporting telemetry costs: the exporting subject against local mode, medians of each.</summary>
+    private static void TelemetryCost(StringBuilder text, LoadRunOptions options, IReadOnlyList<RunResult> runs)
+    {
+        double MedianOf(Subject subject, Func<RunResult, double> value) => Median(runs.Where(r => r.Subject == subject).Select(value));
+        string Added(Func<RunResult, double> value) =>
+            (MedianOf(Subject.Exporting, value) - MedianOf(Subject.Local, value)).ToString("+0;-0;0", CultureInfo.InvariantCulture);
+        string Change(Func<RunResult, double> value) =>
+            ((MedianOf(Subject.Exporting, value) / MedianOf(Subject.Local, value) - 1) * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
+
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Telemetry cost: local mode exporting over OTLP to {options.OtlpEndpoint} against local mode without an exporter (medians):");
+        text.AppendLine();
+        text.AppendLine("| measure | change |");
+        text.AppendLine("| --- | --- |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| cold start, process start → first response (ms) | {Added(r => r.StartToFirstResponse.TotalMilliseconds)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU time to the first response (ms) | {Added(r => r.CpuToFirstResponse.TotalMilliseconds)} |");
+        foreach (var concurrency in options.Concurrencies)
+        {
+            StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| requests/s at concurrency {concurrency} | {Change(r => Step(r).RequestsPerSecond)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU per request at concurrency {concurrency} | {Change(r => Step(r).WorkerCpuUsPerRequest)} |");
+        }
+    }
+
     private static string Label(Subject subject, LoadRunOptions options) => subject switch
     {
         Subject.Floor => "floor app",
         Subject.Local => "TokenFunction, local mode",
+        Subject.Exporting => "TokenFunction, local mode exporting over OTLP",
         _ => options.RefreshInterval is { } interval ? $"TokenFunction, vault mode (refresh {interval.TotalSeconds:0} s)" : "TokenFunction, vault mode",
     };
 
