@@ -128,6 +128,79 @@ public static class LoadRunReport
         return text.ToString();
     }
 
+    public const string ReadmeBegin = "<!-- load-run summary: written by TokenFunction.LoadRun --readme; do not edit by hand -->";
+    public const string ReadmeEnd = "<!-- end of load-run summary -->";
+
+    /// <summary>The figures against the targets, for the README's performance section (between <see cref="ReadmeBegin"/> and <see cref="ReadmeEnd"/>).</summary>
+    public static string ReadmeSummary(LoadRunOptions options, IReadOnlyList<RunResult> runs)
+    {
+        var subjects = options.Subjects;
+        double MedianOf(Subject subject, Func<RunResult, double> value) => Median(runs.Where(r => r.Subject == subject).Select(value));
+        string Of(Subject subject, Func<RunResult, double> value, string format) => Spread(runs.Where(r => r.Subject == subject).Select(value), format);
+        string Ratio(Subject subject, Func<RunResult, double> value) =>
+            (MedianOf(subject, value) / MedianOf(Subject.Floor, value)).ToString("0.00", CultureInfo.InvariantCulture) + "×";
+        StepResult? Step(RunResult r, int concurrency) => r.Steady.SingleOrDefault(t => t.Concurrency == concurrency);
+
+        var text = new StringBuilder();
+        text.AppendLine(ReadmeBegin);
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; " +
+            $"both apps published ReadyToRun for linux-x64; median (min–max) over {options.Runs} fresh workers each. Reproduce with " +
+            $"`TokenFunction.LoadRun/measure.sh artifacts/perf {CommandLineOf(options)}` (details: [docs/performance.md](docs/performance.md)).");
+        text.AppendLine();
+        text.AppendLine("| measure | floor app | TokenFunction, local mode | ratio | target |");
+        text.AppendLine("| --- | --- | --- | --- | --- |");
+        if (subjects.Contains(Subject.Floor) && subjects.Contains(Subject.Local))
+        {
+            Func<RunResult, double> coldStart = r => r.StartToFirstResponse.TotalMilliseconds;
+            Func<RunResult, double> cpu = r => r.CpuToFirstResponse.TotalMilliseconds;
+            text.AppendLine(CultureInfo.InvariantCulture, $"| cold start, process start → first token (ms) | {Of(Subject.Floor, coldStart, "0")} | {Of(Subject.Local, coldStart, "0")} | {Ratio(Subject.Local, coldStart)} | ≤ 1.25× |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU time to the first token (ms) | {Of(Subject.Floor, cpu, "0")} | {Of(Subject.Local, cpu, "0")} | {Ratio(Subject.Local, cpu)} | |");
+            foreach (var concurrency in options.Concurrencies)
+            {
+                Func<RunResult, double> rps = r => Step(r, concurrency)!.RequestsPerSecond;
+                Func<RunResult, double> workerCpu = r => Step(r, concurrency)!.WorkerCpuUsPerRequest;
+                text.AppendLine(CultureInfo.InvariantCulture, $"| requests/s at concurrency {concurrency} | {Of(Subject.Floor, rps, "0")} | {Of(Subject.Local, rps, "0")} | {Ratio(Subject.Local, rps)} | {(concurrency == 8 ? "≥ 0.8×" : "")} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU per request at concurrency {concurrency} (µs) | {Of(Subject.Floor, workerCpu, "0")} | {Of(Subject.Local, workerCpu, "0")} | {Ratio(Subject.Local, workerCpu)} | |");
+            }
+
+            Func<RunResult, double> memory = r => (r.PeakResidentBytes ?? 0) / 1048576.0;
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker peak memory after the load (MiB) | {Of(Subject.Floor, memory, "0")} | {Of(Subject.Local, memory, "0")} | {Ratio(Subject.Local, memory)} | |");
+        }
+
+        if (subjects.Contains(Subject.Vault))
+        {
+            var ratio = subjects.Contains(Subject.Floor) ? Ratio(Subject.Vault, r => r.StartToFirstResponse.TotalMilliseconds) : "";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| vault mode (credentials from the Key Vault stand-in): cold start to first token (ms) | | {Of(Subject.Vault, r => r.StartToFirstResponse.TotalMilliseconds, "0")} | {ratio} | |");
+        }
+
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Exporting))
+        {
+            var added = MedianOf(Subject.Exporting, r => r.StartToFirstResponse.TotalMilliseconds) - MedianOf(Subject.Local, r => r.StartToFirstResponse.TotalMilliseconds);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| exporting telemetry over OTLP: cold start added (ms) | | {added:+0;-0;0} | | ≤ +100 |");
+            if (options.Concurrencies.Contains(8))
+            {
+                var change = MedianOf(Subject.Exporting, r => Step(r, 8)!.RequestsPerSecond) / MedianOf(Subject.Local, r => Step(r, 8)!.RequestsPerSecond) - 1;
+                text.AppendLine(CultureInfo.InvariantCulture, $"| exporting telemetry over OTLP: requests/s at concurrency 8 | | {change * 100:+0.0;-0.0;0.0} % | | ≥ −10 % |");
+            }
+        }
+
+        text.AppendLine(ReadmeEnd);
+        return text.ToString();
+    }
+
+    /// <summary>The options as the command line that gives them (the app folders are measure.sh's).</summary>
+    public static string CommandLineOf(LoadRunOptions options) =>
+        $"--runs {options.Runs} --requests {options.Requests} --warmup {options.Warmup} --concurrency {string.Join(',', options.Concurrencies)} " +
+        $"--subjects {string.Join(',', options.Subjects.Select(s => s.ToString().ToLowerInvariant()))}" +
+        (options.RefreshInterval is { } refresh ? $" --refresh-seconds {refresh.TotalSeconds:0}" : "");
+
+    private static string CpuModel() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "CPU model unknown"
+            : "CPU model unknown";
+
     /// <summary>What exporting telemetry costs: the exporting subject against local mode, medians of each.</summary>
     private static void TelemetryCost(StringBuilder text, LoadRunOptions options, IReadOnlyList<RunResult> runs)
     {

@@ -59,6 +59,22 @@ if (options.OutputFile is not null)
 }
 
 var failures = runs.SelectMany(r => r.Failures).ToList();
+if (options.ReadmeFile is not null && failures.Count == 0)
+{
+    var readme = await File.ReadAllTextAsync(options.ReadmeFile);
+    var begin = readme.IndexOf(LoadRunReport.ReadmeBegin, StringComparison.Ordinal);
+    var end = readme.IndexOf(LoadRunReport.ReadmeEnd, StringComparison.Ordinal);
+    if (begin < 0 || end < begin)
+    {
+        await Console.Error.WriteLineAsync($"FAILED --readme: {options.ReadmeFile} has no block between '{LoadRunReport.ReadmeBegin}' and '{LoadRunReport.ReadmeEnd}'.");
+        return 1;
+    }
+
+    var summary = LoadRunReport.ReadmeSummary(options, runs);
+    await File.WriteAllTextAsync(options.ReadmeFile, readme[..begin] + summary.TrimEnd('\n') + readme[(end + LoadRunReport.ReadmeEnd.Length)..]);
+    Console.WriteLine($"Summary written to {options.ReadmeFile}");
+}
+
 foreach (var failure in failures)
 {
     await Console.Error.WriteLineAsync("FAILED " + failure);
