@@ -11,6 +11,12 @@ public static class LoadRunReport
     {
         var subjects = options.Subjects;
         var text = new StringBuilder();
+        text.AppendLine("# Load-run results");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Written by TokenFunction.LoadRun on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; do not edit by hand. {Environment.ProcessorCount} cores ({CpuModel()}), " +
+            $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; options `{CommandLineOf(options)}`.");
+        text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{options.Runs} fresh workers per subject; {options.Requests} requests per concurrency level after " +
             $"{options.Warmup} warm-up requests, from a separate client process over HTTP/1.1 through the host stand-in's front. Median (min–max).");
         text.AppendLine();
