@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.LoadRun;
 
@@ -34,6 +35,7 @@ public sealed class OtlpDiscardSink : IAsyncDisposable
     public static async Task<OtlpDiscardSink> StartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         // OTLP/gRPC over plain HTTP is HTTP/2 with prior knowledge.
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TokenFunction.LoadRun;
 using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
@@ -5,6 +6,11 @@ if (args.Length > 0 && args[0] == LoadClient.Verb)
 {
     return await LoadClient.RunAsync(args[1..]);
 }
+
+// Ctrl+C or SIGTERM ends the run through Environment.Exit, whose ProcessExit handlers end every worker the run
+// started (WorkerProcess); left to the signal's default, the workers outlived the run.
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 var options = LoadRunOptions.Parse(args);
 var apps = new Dictionary<Subject, FunctionAppBuildOutput>
@@ -81,3 +87,10 @@ foreach (var failure in failures)
 }
 
 return failures.Count == 0 ? 0 : 1;
+
+static void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    Console.Error.WriteLine($"Stopped by {context.Signal}; the workers it started are ended.");
+    Environment.Exit(1);
+}
