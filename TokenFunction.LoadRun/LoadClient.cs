@@ -22,12 +22,22 @@ public static class LoadClient
         using var handler = new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(values["url"]) };
         var driver = new LoadDriver(client, target);
+        using var worker = Process.GetProcessById(int.Parse(values["worker-pid"], CultureInfo.InvariantCulture));
+        using var host = Process.GetProcessById(int.Parse(values["host-pid"], CultureInfo.InvariantCulture));
         foreach (var concurrency in CommandLine.Integers(values["concurrency"]))
         {
             // Warm-up at the same concurrency: JIT on both sides, and every connection opened before timing starts.
             var warm = await driver.RunAsync(Math.Max(warmup, concurrency), concurrency).ConfigureAwait(false);
+            var workerCpu = CpuMeter.Start(worker);
+            var hostCpu = CpuMeter.Start(host);
             var measured = await driver.RunAsync(requests, concurrency).ConfigureAwait(false);
-            var result = measured with { Errors = measured.Errors + warm.Errors, FirstFailure = warm.FirstFailure ?? measured.FirstFailure };
+            var result = measured with
+            {
+                Errors = measured.Errors + warm.Errors,
+                FirstFailure = warm.FirstFailure ?? measured.FirstFailure,
+                WorkerCpuUsPerRequest = workerCpu.MicrosecondsPer(requests),
+                HostCpuUsPerRequest = hostCpu.MicrosecondsPer(requests),
+            };
             Console.WriteLine(JsonSerializer.Serialize(result));
         }
 
@@ -35,7 +45,8 @@ public static class LoadClient
     }
 
     /// <summary>In the orchestrator: runs a client process against <paramref name="baseAddress"/> and reads its results.</summary>
-    public static async Task<IReadOnlyList<StepResult>> RunProcessAsync(Uri baseAddress, LoadTarget target, int requests, int warmup, IEnumerable<int> concurrencies)
+    /// <param name="workerPid">The worker process, whose CPU time per measured request the client reports.</param>
+    public static async Task<IReadOnlyList<StepResult>> RunProcessAsync(Uri baseAddress, int workerPid, LoadTarget target, int requests, int warmup, IEnumerable<int> concurrencies)
     {
         var startInfo = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -47,6 +58,7 @@ public static class LoadClient
                  {
                      Verb, "--url", baseAddress.ToString(), "--target", target.Name, "--requests", requests.ToString(CultureInfo.InvariantCulture),
                      "--warmup", warmup.ToString(CultureInfo.InvariantCulture), "--concurrency", string.Join(',', concurrencies),
+                     "--worker-pid", workerPid.ToString(CultureInfo.InvariantCulture), "--host-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
                  })
         {
             startInfo.ArgumentList.Add(argument);
@@ -62,6 +74,25 @@ public static class LoadClient
         }
 
         return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<StepResult>(line)!).ToList();
+    }
+}
+
+/// <summary>
+/// CPU time (user + kernel, all threads) another process spent from <see cref="Start"/> on: per request, it is the
+/// work a request costs that process, barely moved by other processes competing for the cores (unlike requests/s).
+/// </summary>
+internal readonly record struct CpuMeter(Process Process, TimeSpan Started)
+{
+    public static CpuMeter Start(Process process)
+    {
+        process.Refresh();
+        return new CpuMeter(process, process.TotalProcessorTime);
+    }
+
+    public double MicrosecondsPer(int requests)
+    {
+        Process.Refresh();
+        return (Process.TotalProcessorTime - Started).TotalMicroseconds / requests;
     }
 }
 

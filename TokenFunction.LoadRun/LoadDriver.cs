@@ -66,7 +66,10 @@ public sealed class LoadDriver(HttpClient client, LoadTarget target)
 }
 
 /// <summary>One load step as the client process reports it.</summary>
-public sealed record StepResult(int Concurrency, int Requests, int Errors, double ElapsedSeconds, double P50Ms, double P99Ms, string? FirstFailure)
+/// <param name="WorkerCpuUsPerRequest">The worker's CPU time over the measured requests, per request (µs).</param>
+/// <param name="HostCpuUsPerRequest">The same for the host stand-in's process (HTTP front, routing, gRPC).</param>
+public sealed record StepResult(int Concurrency, int Requests, int Errors, double ElapsedSeconds, double P50Ms, double P99Ms, string? FirstFailure,
+    double WorkerCpuUsPerRequest = 0, double HostCpuUsPerRequest = 0)
 {
     public double RequestsPerSecond => Requests / ElapsedSeconds;
 }

@@ -14,7 +14,7 @@ public sealed record RunResult(
 {
     public string Summary() =>
         $"{Subject} run {Run}: loaded {StartToLoaded.TotalMilliseconds:0} ms, first response {StartToFirstResponse.TotalMilliseconds:0} ms (CPU {CpuToFirstResponse.TotalMilliseconds:0} ms); " +
-        string.Join("; ", Steady.Select(t => $"c={t.Concurrency} {t.RequestsPerSecond:0} rps p50 {t.P50Ms:0.00} ms p99 {t.P99Ms:0.00} ms errors {t.Errors}")) +
+        string.Join("; ", Steady.Select(t => $"c={t.Concurrency} {t.RequestsPerSecond:0} rps p50 {t.P50Ms:0.00} ms p99 {t.P99Ms:0.00} ms worker CPU {t.WorkerCpuUsPerRequest:0} µs/request errors {t.Errors}")) +
         $"; VmHWM {PeakResidentBytes / (1024 * 1024)} MiB" +
         (VaultReads is { } reads ? $"; Key Vault GETs: {reads.ToFirstToken} to the first token, {reads.AfterFirstToken} over {reads.RequestsAfterFirstToken} more requests" : "") +
         (Failures.Count > 0 ? $"; {Failures.Count} FAILED step(s)" : "");
@@ -54,9 +54,10 @@ public static class LoadRun
             // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
             .WithSetting("RateLimit__Burst", "100000")
             .WithSetting("RateLimit__TokensPerPeriod", "100000");
-        if (options.OtlpEndpoint is { } otlp)
+        if (subject == Subject.Exporting)
         {
-            hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", otlp);
+            hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", options.OtlpEndpoint
+                ?? throw new InvalidOperationException("The exporting subject needs an OTLP endpoint."));
         }
 
         if (azure is not null)
@@ -65,7 +66,7 @@ public static class LoadRun
             azure.PutCredentials("load-run-api-key", NewSecret());
             azure.PointWorkerAt(hostOptions, options.RefreshInterval);
         }
-        else if (subject == Subject.Local)
+        else if (subject is Subject.Local or Subject.Exporting)
         {
             hostOptions
                 .WithSetting("KeyVault__VaultUri", "")
@@ -110,7 +111,7 @@ public static class LoadRun
             IReadOnlyList<StepResult> results;
             try
             {
-                results = await LoadClient.RunProcessAsync(host.BaseAddress, stepTarget, requests, warmup, concurrencies);
+                results = await LoadClient.RunProcessAsync(host.BaseAddress, host.Worker.Id, stepTarget, requests, warmup, concurrencies);
             }
             catch (InvalidOperationException failure)
             {

@@ -11,6 +11,12 @@ public static class LoadRunReport
     {
         var subjects = options.Subjects;
         var text = new StringBuilder();
+        text.AppendLine("# Load-run results");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Written by TokenFunction.LoadRun on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; do not edit by hand. {Environment.ProcessorCount} cores ({CpuModel()}), " +
+            $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; options `{CommandLineOf(options)}`.");
+        text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{options.Runs} fresh workers per subject; {options.Requests} requests per concurrency level after " +
             $"{options.Warmup} warm-up requests, from a separate client process over HTTP/1.1 through the host stand-in's front. Median (min–max).");
         text.AppendLine();
@@ -64,6 +70,26 @@ public static class LoadRunReport
             text.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {string.Join(" | ", cells)} |{ratio}");
         }
 
+        text.AppendLine();
+        text.AppendLine("CPU time per request over the same measured requests (µs; user + kernel, all threads), which other processes on the cores barely move:");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| concurrency | {string.Join(" | ", subjects.Select(s => Label(s, options) + ": worker | host stand-in"))} |{(subjects.Contains(Subject.Floor) ? " worker CPU ratio to the floor |" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(subjects.Select(_ => " --- | --- |"))}{(subjects.Contains(Subject.Floor) ? " --- |" : "")}");
+        foreach (var concurrency in options.Concurrencies)
+        {
+            StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
+            var cells = subjects.Select(s =>
+            {
+                var of = runs.Where(r => r.Subject == s).Select(Step).ToList();
+                return $"{Spread(of.Select(x => x.WorkerCpuUsPerRequest), "0")} | {Spread(of.Select(x => x.HostCpuUsPerRequest), "0")}";
+            });
+            var ratio = subjects.Contains(Subject.Floor)
+                ? " " + string.Join(", ", subjects.Where(s => s != Subject.Floor).Select(s =>
+                    $"{s.ToString().ToLowerInvariant()} {Median(runs.Where(r => r.Subject == s).Select(r => Step(r).WorkerCpuUsPerRequest)) / Median(runs.Where(r => r.Subject == Subject.Floor).Select(r => Step(r).WorkerCpuUsPerRequest)):0.00}×")) + " |"
+                : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {string.Join(" | ", cells)} |{ratio}");
+        }
+
         var withBreakdown = subjects.Where(s => s != Subject.Floor).ToList();
         if (withBreakdown.Count > 0)
         {
@@ -82,6 +108,11 @@ public static class LoadRunReport
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {path} | {string.Join(" | ", withBreakdown.Select(s => Spread(runs.Where(r => r.Subject == s).Select(r => r.Breakdown[name].P50Ms), "0.000")))} | {adds} |");
             }
+        }
+
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Exporting))
+        {
+            TelemetryCost(text, options, runs);
         }
 
         var vault = runs.Where(r => r.VaultReads is not null).ToList();
@@ -103,10 +134,109 @@ public static class LoadRunReport
         return text.ToString();
     }
 
+    public const string ReadmeBegin = "<!-- load-run summary: written by TokenFunction.LoadRun --readme; do not edit by hand -->";
+    public const string ReadmeEnd = "<!-- end of load-run summary -->";
+
+    /// <summary>The figures against the targets, for the README's performance section (between <see cref="ReadmeBegin"/> and <see cref="ReadmeEnd"/>).</summary>
+    public static string ReadmeSummary(LoadRunOptions options, IReadOnlyList<RunResult> runs)
+    {
+        var subjects = options.Subjects;
+        double MedianOf(Subject subject, Func<RunResult, double> value) => Median(runs.Where(r => r.Subject == subject).Select(value));
+        string Of(Subject subject, Func<RunResult, double> value, string format) => Spread(runs.Where(r => r.Subject == subject).Select(value), format);
+        string Ratio(Subject subject, Func<RunResult, double> value) =>
+            (MedianOf(subject, value) / MedianOf(Subject.Floor, value)).ToString("0.00", CultureInfo.InvariantCulture) + "×";
+        StepResult? Step(RunResult r, int concurrency) => r.Steady.SingleOrDefault(t => t.Concurrency == concurrency);
+
+        var text = new StringBuilder();
+        text.AppendLine(ReadmeBegin);
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
+            $"ReadyToRun publishes; median (min–max) of {options.Runs} fresh workers: " +
+            $"`TokenFunction.LoadRun/measure.sh artifacts/perf {CommandLineOf(options)}`");
+        text.AppendLine();
+        text.AppendLine("| measure | floor app | TokenFunction, local mode | ratio | target |");
+        text.AppendLine("| --- | --- | --- | --- | --- |");
+        if (subjects.Contains(Subject.Floor) && subjects.Contains(Subject.Local))
+        {
+            Func<RunResult, double> coldStart = r => r.StartToFirstResponse.TotalMilliseconds;
+            Func<RunResult, double> cpu = r => r.CpuToFirstResponse.TotalMilliseconds;
+            text.AppendLine(CultureInfo.InvariantCulture, $"| cold start, process start → first token (ms) | {Of(Subject.Floor, coldStart, "0")} | {Of(Subject.Local, coldStart, "0")} | {Ratio(Subject.Local, coldStart)} | ≤ 1.25× |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU time to the first token (ms) | {Of(Subject.Floor, cpu, "0")} | {Of(Subject.Local, cpu, "0")} | {Ratio(Subject.Local, cpu)} | |");
+            // The target's concurrency only; every level is in the full report (docs/performance.md).
+            if (options.Concurrencies.Contains(8))
+            {
+                Func<RunResult, double> rps = r => Step(r, 8)!.RequestsPerSecond;
+                Func<RunResult, double> workerCpu = r => Step(r, 8)!.WorkerCpuUsPerRequest;
+                text.AppendLine(CultureInfo.InvariantCulture, $"| requests/s at concurrency 8 | {Of(Subject.Floor, rps, "0")} | {Of(Subject.Local, rps, "0")} | {Ratio(Subject.Local, rps)} | ≥ 0.8× |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU per request at concurrency 8 (µs) | {Of(Subject.Floor, workerCpu, "0")} | {Of(Subject.Local, workerCpu, "0")} | {Ratio(Subject.Local, workerCpu)} | |");
+            }
+
+            Func<RunResult, double> memory = r => (r.PeakResidentBytes ?? 0) / 1048576.0;
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker peak memory after the load (MiB) | {Of(Subject.Floor, memory, "0")} | {Of(Subject.Local, memory, "0")} | {Ratio(Subject.Local, memory)} | |");
+        }
+
+        if (subjects.Contains(Subject.Vault))
+        {
+            var ratio = subjects.Contains(Subject.Floor) ? Ratio(Subject.Vault, r => r.StartToFirstResponse.TotalMilliseconds) : "";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| vault mode: cold start to first token (ms) | | {Of(Subject.Vault, r => r.StartToFirstResponse.TotalMilliseconds, "0")} | {ratio} | |");
+        }
+
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Exporting))
+        {
+            var added = MedianOf(Subject.Exporting, r => r.StartToFirstResponse.TotalMilliseconds) - MedianOf(Subject.Local, r => r.StartToFirstResponse.TotalMilliseconds);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| exporting over OTLP: cold start added (ms) | | {added:+0;-0;0} | | ≤ +100 |");
+            if (options.Concurrencies.Contains(8))
+            {
+                var change = MedianOf(Subject.Exporting, r => Step(r, 8)!.RequestsPerSecond) / MedianOf(Subject.Local, r => Step(r, 8)!.RequestsPerSecond) - 1;
+                text.AppendLine(CultureInfo.InvariantCulture, $"| exporting over OTLP: requests/s at concurrency 8 | | {change * 100:+0.0;-0.0;0.0} % | | ≥ −10 % |");
+            }
+        }
+
+        text.AppendLine(ReadmeEnd);
+        return text.ToString();
+    }
+
+    /// <summary>The options as the command line that gives them (the app folders are measure.sh's).</summary>
+    public static string CommandLineOf(LoadRunOptions options) =>
+        $"--runs {options.Runs} --requests {options.Requests} --warmup {options.Warmup} --concurrency {string.Join(',', options.Concurrencies)} " +
+        $"--subjects {string.Join(',', options.Subjects.Select(s => s.ToString().ToLowerInvariant()))}" +
+        (options.RefreshInterval is { } refresh ? $" --refresh-seconds {refresh.TotalSeconds:0}" : "");
+
+    private static string CpuModel() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "CPU model unknown"
+            : "CPU model unknown";
+
+    /// <summary>What exporting telemetry costs: the exporting subject against local mode, medians of each.</summary>
+    private static void TelemetryCost(StringBuilder text, LoadRunOptions options, IReadOnlyList<RunResult> runs)
+    {
+        double MedianOf(Subject subject, Func<RunResult, double> value) => Median(runs.Where(r => r.Subject == subject).Select(value));
+        string Added(Func<RunResult, double> value) =>
+            (MedianOf(Subject.Exporting, value) - MedianOf(Subject.Local, value)).ToString("+0;-0;0", CultureInfo.InvariantCulture);
+        string Change(Func<RunResult, double> value) =>
+            ((MedianOf(Subject.Exporting, value) / MedianOf(Subject.Local, value) - 1) * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
+
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Telemetry cost: local mode exporting over OTLP to {options.OtlpEndpoint} against local mode without an exporter (medians):");
+        text.AppendLine();
+        text.AppendLine("| measure | change |");
+        text.AppendLine("| --- | --- |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| cold start, process start → first response (ms) | {Added(r => r.StartToFirstResponse.TotalMilliseconds)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU time to the first response (ms) | {Added(r => r.CpuToFirstResponse.TotalMilliseconds)} |");
+        foreach (var concurrency in options.Concurrencies)
+        {
+            StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| requests/s at concurrency {concurrency} | {Change(r => Step(r).RequestsPerSecond)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU per request at concurrency {concurrency} | {Change(r => Step(r).WorkerCpuUsPerRequest)} |");
+        }
+    }
+
     private static string Label(Subject subject, LoadRunOptions options) => subject switch
     {
         Subject.Floor => "floor app",
         Subject.Local => "TokenFunction, local mode",
+        Subject.Exporting => "TokenFunction, local mode exporting over OTLP",
         _ => options.RefreshInterval is { } interval ? $"TokenFunction, vault mode (refresh {interval.TotalSeconds:0} s)" : "TokenFunction, vault mode",
     };
 

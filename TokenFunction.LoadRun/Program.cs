@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TokenFunction.LoadRun;
 using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
@@ -6,6 +7,11 @@ if (args.Length > 0 && args[0] == LoadClient.Verb)
     return await LoadClient.RunAsync(args[1..]);
 }
 
+// Ctrl+C or SIGTERM ends the run through Environment.Exit, whose ProcessExit handlers end every worker the run
+// started (WorkerProcess); left to the signal's default, the workers outlived the run.
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
 var options = LoadRunOptions.Parse(args);
 var apps = new Dictionary<Subject, FunctionAppBuildOutput>
 {
@@ -13,11 +19,17 @@ var apps = new Dictionary<Subject, FunctionAppBuildOutput>
         ? FunctionAppBuildOutput.FromAssemblyMetadata(LoadRun.FloorAppMetadataKey)
         : FunctionAppBuildOutput.FromDirectory(options.FloorAppDirectory),
 };
-apps[Subject.Local] = apps[Subject.Vault] = options.AppDirectory is null
+apps[Subject.Local] = apps[Subject.Vault] = apps[Subject.Exporting] = options.AppDirectory is null
     ? FunctionAppBuildOutput.FromAssemblyMetadata()
     : FunctionAppBuildOutput.FromDirectory(options.AppDirectory);
 Console.WriteLine($"Subjects {string.Join(", ", options.Subjects)}; {options.Runs} fresh workers each; {options.Requests} requests per level " +
     $"at concurrency {string.Join(", ", options.Concurrencies)} after {options.Warmup} warm-up requests, from a separate client process over HTTP/1.1");
+
+await using var discardSink = options.Subjects.Contains(Subject.Exporting) && options.OtlpEndpoint is null ? await OtlpDiscardSink.StartAsync() : null;
+if (discardSink is not null)
+{
+    options = options with { OtlpEndpoint = discardSink.Endpoint.ToString() };
+}
 
 // Not reported: JIT-warms this process's host stand-in, HTTP front and HTTP client, so the first measured cold start is not charged with them.
 await LoadRun.RunOnceAsync(Subject.Floor, 0, apps[Subject.Floor], options with { Requests = 1, Warmup = 1, Concurrencies = [1] });
@@ -53,9 +65,32 @@ if (options.OutputFile is not null)
 }
 
 var failures = runs.SelectMany(r => r.Failures).ToList();
+if (options.ReadmeFile is not null && failures.Count == 0)
+{
+    var readme = await File.ReadAllTextAsync(options.ReadmeFile);
+    var begin = readme.IndexOf(LoadRunReport.ReadmeBegin, StringComparison.Ordinal);
+    var end = readme.IndexOf(LoadRunReport.ReadmeEnd, StringComparison.Ordinal);
+    if (begin < 0 || end < begin)
+    {
+        await Console.Error.WriteLineAsync($"FAILED --readme: {options.ReadmeFile} has no block between '{LoadRunReport.ReadmeBegin}' and '{LoadRunReport.ReadmeEnd}'.");
+        return 1;
+    }
+
+    var summary = LoadRunReport.ReadmeSummary(options, runs);
+    await File.WriteAllTextAsync(options.ReadmeFile, readme[..begin] + summary.TrimEnd('\n') + readme[(end + LoadRunReport.ReadmeEnd.Length)..]);
+    Console.WriteLine($"Summary written to {options.ReadmeFile}");
+}
+
 foreach (var failure in failures)
 {
     await Console.Error.WriteLineAsync("FAILED " + failure);
 }
 
 return failures.Count == 0 ? 0 : 1;
+
+static void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    Console.Error.WriteLine($"Stopped by {context.Signal}; the workers it started are ended.");
+    Environment.Exit(1);
+}

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The full measurement behind docs/performance.md: both apps published as Azure runs them (linux-x64,
-# ReadyToRun, framework-dependent: the publish settings in their .csproj), then the load run against the
-# published folders. Usage: TokenFunction.LoadRun/measure.sh [OUT_DIR] [more load-run options...]
+# The full measurement behind docs/performance.md and the README's performance section: both apps published as
+# Azure runs them (linux-x64, ReadyToRun, framework-dependent: the publish settings in their .csproj), then the
+# load run against the published folders, which writes docs/performance-results.md and rewrites the README's
+# summary block with the figures.
+# Usage: TokenFunction.LoadRun/measure.sh [OUT_DIR] [more load-run options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-artifacts/perf}"
 shift || true
 dotnet publish TokenFunction -c Release -o "$out/app"
 dotnet publish TokenFunction.FloorApp -c Release -o "$out/floor"
-dotnet run -c Release --project TokenFunction.LoadRun -- --app "$out/app" --floor-app "$out/floor" --runs 3 --out "$out/results.md" "$@"
+dotnet run -c Release --project TokenFunction.LoadRun -- --app "$out/app" --floor-app "$out/floor" --runs 3 \
+    --out docs/performance-results.md --readme README.md "$@"

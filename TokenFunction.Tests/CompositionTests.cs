@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenFunction.Functions;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Tests;
 
@@ -35,6 +37,31 @@ public class CompositionTests
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         Assert.IsType<KeyVaultCredentialsCache>(host.Services.GetRequiredService<ISigningCredentialsProvider>());
         Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is KeyVaultRefreshService);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_worker_sends_its_information_lines_to_the_host_only_when_no_exporter_of_its_own_sends_them(bool exporting)
+    {
+        using var host = Program.CreateHost(exporting
+            ? [.. LocalDevelopment, $"--{TelemetryServiceCollectionExtensions.OtlpEndpointSetting}=http://127.0.0.1:4317"]
+            : LocalDevelopment);
+
+        // The rule names the worker SDK's gRPC logger provider by its type name: it must be the one registered.
+        Assert.Contains(host.Services.GetServices<ILoggerProvider>(),
+            provider => provider.GetType().FullName == TelemetryServiceCollectionExtensions.FunctionsHostLoggerProvider);
+        var toHost = host.Services.GetRequiredService<IOptions<LoggerFilterOptions>>().Value.Rules
+            .Where(rule => rule.ProviderName == TelemetryServiceCollectionExtensions.FunctionsHostLoggerProvider)
+            .ToList();
+        if (exporting)
+        {
+            Assert.Equal(LogLevel.Warning, Assert.Single(toHost).LogLevel);
+        }
+        else
+        {
+            Assert.Empty(toHost);
+        }
     }
 
     [Theory]

@@ -27,6 +27,7 @@ internal static class TokenFunctionServiceCollectionExtensions
             .AddServiceTelemetry(configuration, () => KeyVaultClientFactory.CreateCredential(
                 configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions()));
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
+        services.AddHostedService<Functions.RequestPathWarmUp>();
         services.AddSingleton(sp => new Functions.HealthProbe(
             sp.GetRequiredService<ISigningCredentialsProvider>(), sp.GetRequiredService<ICallerAuthenticator>(), sp.GetRequiredService<TimeProvider>()));
         return services;

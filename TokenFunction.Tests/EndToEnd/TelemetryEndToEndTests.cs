@@ -64,6 +64,9 @@ public sealed class TelemetryEndToEndTests(TelemetryWorker worker) : IClassFixtu
         Assert.Equal(room, Attributes(audit)["RoomId"]);
         // Logs carry the trace context: the audit line belongs to the invocation's trace.
         Assert.Equal(invocation.Span.GetProperty("traceId").GetString(), audit.GetProperty("traceId").GetString());
+        // Exported once: not also sent to the host over gRPC, which leaves the worker's lines out of its own export
+        // when the worker exports; the host still gets the worker's warnings (none here) for its console.
+        Assert.DoesNotContain(worker.Host.Log.Snapshot(), e => e.Source == WorkerLogSource.Rpc && e.Message.Contains(participant, StringComparison.Ordinal));
 
         var resources = await OtlpReceiver.PollAsync(worker.Receiver.ResourcesAsync,
             r => r.EnumerateArray().Any(x => x.GetProperty("name").GetString() == TelemetryWorker.ServiceName && x.GetProperty("hasMetrics").GetBoolean()),

@@ -9,5 +9,7 @@ internal sealed class AnonymousCallerAuthenticator : ICallerAuthenticator
     public ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken) =>
         ValueTask.FromResult<Outcome<CallerIdentity>>(CallerIdentity.Anonymous(clientAddress));
 
+    public ValueTask PrepareAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public bool AuthorityUnavailable => false;
 }

@@ -96,6 +96,8 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         return CallerIdentity.Authenticated(participantId.Value!, roles.Value!, clientAddress);
     }
 
+    public async ValueTask PrepareAsync(CancellationToken cancellationToken) => await MetadataAvailableAsync(cancellationToken);
+
     public bool AuthorityUnavailable => Volatile.Read(ref _authorityUnavailable);
 
     private async ValueTask<bool> MetadataAvailableAsync(CancellationToken cancellationToken)

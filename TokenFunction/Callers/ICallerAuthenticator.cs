@@ -8,6 +8,12 @@ internal interface ICallerAuthenticator
 {
     ValueTask<Outcome<CallerIdentity>> AuthenticateAsync(HttpHeadersCollection headers, string? clientAddress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads what authenticating needs from elsewhere (the identity provider's metadata and keys) before the first
+    /// caller does; a failure counts as that first read's (logged, retried after <see cref="BearerCallerAuthenticator.AuthorityRetryAfter"/>).
+    /// </summary>
+    ValueTask PrepareAsync(CancellationToken cancellationToken);
+
     /// <summary>True while the identity provider could not be read at the last attempt; from memory, never fetching.</summary>
     bool AuthorityUnavailable { get; }
 }

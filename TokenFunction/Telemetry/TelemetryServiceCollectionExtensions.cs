@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -48,6 +49,7 @@ internal static class TelemetryServiceCollectionExtensions
         }
 
         var telemetry = services.AddServiceTelemetryPipeline();
+        services.SendOnlyWarningsToTheHost();
         if (!string.IsNullOrWhiteSpace(otlp))
         {
             telemetry.UseOtlpExporter();
@@ -84,6 +86,20 @@ internal static class TelemetryServiceCollectionExtensions
                 .AddMeter(TelemetryNames.MeterName)
                 .AddHttpClientInstrumentation())
             .WithLogging();
+
+    /// <summary>
+    /// With an exporter, the worker's logs reach Application Insights or the collector through it, and the host drops
+    /// the copies it receives over gRPC from its own export (it filters the <c>Function.*</c> categories once the
+    /// worker says it exports). Sending every line there anyway costs the request path a gRPC message each (the
+    /// audit line is one per token) for nothing, so only warnings and errors still go, for the host's own console
+    /// and log stream.
+    /// </summary>
+    internal static IServiceCollection SendOnlyWarningsToTheHost(this IServiceCollection services) =>
+        services.Configure<LoggerFilterOptions>(filters =>
+            filters.Rules.Add(new LoggerFilterRule(FunctionsHostLoggerProvider, categoryName: null, LogLevel.Warning, filter: null)));
+
+    /// <summary>The worker SDK's logger provider that writes each line to the host as a gRPC message (an internal type, matched by name).</summary>
+    internal const string FunctionsHostLoggerProvider = "Microsoft.Azure.Functions.Worker.Logging.WorkerLoggerProvider";
 
     /// <summary>The worker's one long-lived gRPC stream to the Functions host: a span as long as the process, telling nothing.</summary>
     private static bool IsFunctionsHostChannel(HttpRequestMessage request) =>

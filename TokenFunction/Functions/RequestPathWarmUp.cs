@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TokenFunction.Callers;
+using TokenFunction.Http;
+using TokenFunction.Secrets;
+using TokenFunction.Tokens;
+using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
+
+namespace TokenFunction.Functions;
+
+/// <summary>
+/// Walks the token path once while the worker connects to the host, so the first caller after an idle period
+/// does not pay for it: the first JSON parse and serialization, the first HMAC (which loads OpenSSL's provider),
+/// the code ReadyToRun leaves to the JIT, and in bearer mode the identity provider's metadata and keys.
+/// </summary>
+/// <remarks>
+/// The warm-up token is signed with a random key that is thrown away, so it is valid nowhere; it is neither
+/// logged nor counted (the audit line and the metrics are for tokens callers receive). Nothing here can stop the
+/// app: an unexpected failure is one warning and the first request does the same work as it would have anyway.
+/// </remarks>
+internal sealed partial class RequestPathWarmUp(
+    TokenRequestValidator validator,
+    TokenPolicy policy,
+    VideoSdkTokenMinter minter,
+    ICallerAuthenticator callers,
+    ILogger<RequestPathWarmUp> logger) : BackgroundService
+{
+    // The request a client app sends to join a known room: the path most first requests take.
+    private static readonly byte[] JoinRequest = """{"permissions":["allow_join"],"roomId":"abcd-efgh-ijkl","ttlSeconds":3600}"""u8.ToArray();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var metadata = callers.PrepareAsync(stoppingToken);
+            WalkTokenPath();
+            await metadata;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The type only: a message could quote an answer from the identity provider.
+            LogWarmUpFailed(exception.GetType().Name);
+        }
+    }
+
+    private void WalkTokenPath()
+    {
+        var request = TokenRequestJsonParser.Parse(JoinRequest);
+        if (!request.Succeeded || validator.Validate(request.Value).Count > 0)
+        {
+            return;
+        }
+
+        // A policy that refuses anonymous joins (bearer mode) still gets its signing path warmed.
+        var decided = policy.Decide(request.Value, CallerIdentity.Anonymous(clientAddress: null));
+        var grant = decided.Succeeded ? decided.Value : new TokenGrant([Permissions.AllowJoin], null, null, TimeSpan.FromMinutes(1));
+
+        var throwaway = new SigningCredentials("warm-up", Convert.ToHexString(RandomNumberGenerator.GetBytes(SigningCredentials.MinimumSecretBytes)));
+        var token = minter.Mint(grant, throwaway);
+        JsonSerializer.SerializeToUtf8Bytes(
+            new TokenResponse(token.Token, token.ExpiresAt.UtcDateTime, token.Grant.Permissions, token.Grant.RoomId, token.Grant.ParticipantId),
+            ResponseJsonContext.Default.TokenResponse);
+    }
+
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "The start-up warm-up of the token path stopped early ({Failure}); the first request does that work instead")]
+    private partial void LogWarmUpFailed(string failure);
+}
