@@ -172,4 +172,15 @@ public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
 
     private List<ManagedIdentityGrant> GrantsFor(KeyVaultStandIn vault) =>
         [.. identity.Identity.Grants.Where(grant => grant.Resource == vault.Resource)];
+
+    [Fact]
+    public async Task A_blank_API_key_setting_is_no_key_the_key_is_read_from_the_vault_with_the_secret()
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity, new PipelineSettings { PlainApiKey = " " });
+        var apiKey = SecretValues.NewApiKey();
+        pipeline.Vault.SetSecret(SecretPipeline.KeyName, apiKey);
+        pipeline.Vault.SetSecret(SecretPipeline.SecretName, SecretValues.NewApiSecret());
+
+        Assert.Equal(apiKey, (await pipeline.ServedCredentialsAsync())?.ApiKey);
+    }
 }

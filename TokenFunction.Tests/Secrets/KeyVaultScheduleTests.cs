@@ -300,6 +300,17 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
         Assert.Equal("Key Vault answered 503 (no error code).", refresh.StatusDescription);
     }
 
+    [Fact]
+    public async Task A_blank_secret_in_the_vault_is_a_failed_read_naming_the_secret()
+    {
+        _vault.Secret = "   ";
+
+        Assert.False(await _app.Get<KeyVaultCredentialsCache>().RefreshAsync());
+
+        var failed = Assert.Single(CacheEvents(), e => e.Id.Id == 1003);
+        Assert.Equal("Key Vault secret 'videosdk-api-secret' is empty.", failed.GetStructuredStateValue("Failure"));
+    }
+
     private List<FakeLogRecord> CacheEvents() =>
         _app.Logs.Where(record => record.Category == typeof(KeyVaultCredentialsCache).FullName).ToList();
 }

@@ -122,7 +122,7 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
         using var activity = ServiceActivities.Source.StartActivity(ServiceActivities.RefreshSigningCredentials);
         try
         {
-            var credentials = await _loader.LoadAsync(CancellationToken.None);
+            var credentials = await _loader.LoadAsync();
             var previous = Volatile.Read(ref _current);
             Volatile.Write(ref _current, new LoadedCredentials(credentials, _timeProvider.GetUtcNow()));
             var failuresBefore = Interlocked.Exchange(ref _consecutiveFailures, 0);

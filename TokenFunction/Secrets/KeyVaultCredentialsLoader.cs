@@ -18,30 +18,30 @@ internal sealed class KeyVaultCredentialsLoader(
     private readonly KeyVaultOptions _vault = keyVaultOptions.Value;
     private readonly string? _plainApiKey = string.IsNullOrWhiteSpace(videoSdkOptions.Value.ApiKey) ? null : videoSdkOptions.Value.ApiKey;
 
-    public async Task<SigningCredentials> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Ends only by its own timeout: the read is shared by every waiting request (the cache), so none of them may cancel it.</summary>
+    public async Task<SigningCredentials> LoadAsync()
     {
         // On the app's clock, like every other bound, so a test can run out the timeout without waiting for it.
         using var timeout = new CancellationTokenSource(_vault.FetchTimeout, timeProvider);
-        using var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
 
         try
         {
             // Both current versions are read together (one round trip when no rotation is under way), and both
             // are awaited, so neither outlives the timeout unobserved.
-            var secretRead = client.GetSecretAsync(_vault.ApiSecretName, cancellationToken: read.Token);
+            var secretRead = client.GetSecretAsync(_vault.ApiSecretName, cancellationToken: timeout.Token);
             var keyRead = _plainApiKey is null
-                ? client.GetSecretAsync(_vault.ApiKeySecretName, cancellationToken: read.Token)
+                ? client.GetSecretAsync(_vault.ApiKeySecretName, cancellationToken: timeout.Token)
                 : null;
             await Task.WhenAll(keyRead is null ? [secretRead] : [secretRead, keyRead]).ConfigureAwait(false);
 
             var secret = secretRead.Result.Value;
-            var apiKey = _plainApiKey ?? RequireValue(await PairedKeyAsync(secret, keyRead!.Result.Value, read.Token).ConfigureAwait(false), _vault.ApiKeySecretName);
+            var apiKey = _plainApiKey ?? RequireValue(await PairedKeyAsync(secret, keyRead!.Result.Value, timeout.Token).ConfigureAwait(false), _vault.ApiKeySecretName);
             var apiSecret = RequireValue(secret, _vault.ApiSecretName);
             return SigningCredentials.IsStrongEnough(apiSecret)
                 ? new SigningCredentials(apiKey, apiSecret, secret.Properties.Version)
                 : throw new InvalidDataException(SigningCredentials.TooShort($"Key Vault secret '{_vault.ApiSecretName}'"));
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             throw new TimeoutException($"Reading the VideoSDK credentials from Key Vault took longer than {_vault.FetchTimeout} ({KeyVaultOptions.SectionName}:{nameof(KeyVaultOptions.FetchTimeout)}).");
         }
