@@ -83,6 +83,7 @@ public class CompositionTests
     [InlineData(new[] { "--Tokens:MaxTtlSeconds=3600", "--Tokens:DefaultTtlSeconds=7200" }, "Tokens:DefaultTtlSeconds must be from 60 to Tokens:MaxTtlSeconds")]
     [InlineData(new[] { "--Tokens:AllowedPermissions:0=allow_everything" }, "Tokens:AllowedPermissions: Unknown permission 'allow_everything'")]
     [InlineData(new[] { "--Tokens:DefaultPermissions:0=allow_mod" }, "Tokens:DefaultPermissions grants allow_mod, which Tokens:AllowedPermissions does not allow")]
+    [InlineData(new[] { "--Tokens:AllowedPermissions:0=ask_join", "--Tokens:DefaultPermissions:0=allow_join", "--Tokens:DefaultPermissions:1=allow_mod" }, "Tokens:DefaultPermissions grants allow_join, allow_mod, which Tokens:AllowedPermissions does not allow.")]
     [InlineData(new[] { "--Tokens:DefaultPermissions:0=ask_join", "--Tokens:DefaultPermissions:1=allow_join" }, "Tokens:DefaultPermissions: 'ask_join' cannot be combined")]
     public void A_misconfigured_app_fails_at_start_up_naming_the_setting(string[] settings, string expected)
     {
