@@ -71,7 +71,7 @@ public sealed class RequestPathWarmUpTests : IAsyncLifetime
     private static async Task WarmUpAsync(TestApp app)
     {
         var warmUp = app.Services.GetServices<IHostedService>().OfType<RequestPathWarmUp>().Single();
-        await warmUp.StartAsync(CancellationToken.None);
-        await warmUp.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+        await warmUp.StartingAsync(CancellationToken.None);
+        await warmUp.Completion!.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }

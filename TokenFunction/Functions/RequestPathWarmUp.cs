@@ -26,12 +26,46 @@ internal sealed partial class RequestPathWarmUp(
     TokenPolicy policy,
     VideoSdkTokenMinter minter,
     ICallerAuthenticator callers,
-    ILogger<RequestPathWarmUp> logger) : BackgroundService
+    ILogger<RequestPathWarmUp> logger) : IHostedLifecycleService, IDisposable
 {
     // The request a client app sends to join a known room: the path most first requests take.
     private static readonly byte[] JoinRequest = """{"permissions":["allow_join"],"roomId":"abcd-efgh-ijkl","ttlSeconds":3600}"""u8.ToArray();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The warm-up under way or done; null before the host starts.</summary>
+    public Task? Completion { get; private set; }
+
+    /// <summary>
+    /// Before any hosted service starts: the worker's own start (its connection to the host) comes after this in
+    /// the host's start sequence, and the warm-up runs beside it on another thread instead of after it.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        Completion = Task.Run(() => WarmUpAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (Completion is { } warmUp)
+        {
+            await warmUp.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
     {
         try
         {
