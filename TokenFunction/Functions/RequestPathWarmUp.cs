@@ -28,12 +28,13 @@ internal sealed partial class RequestPathWarmUp(
     ICallerAuthenticator callers,
     ILogger<RequestPathWarmUp> logger) : IHostedLifecycleService, IDisposable
 {
-    // The request a client app sends to join a known room: the path most first requests take.
-    private static readonly byte[] JoinRequest = """{"permissions":["allow_join"],"roomId":"abcd-efgh-ijkl","ttlSeconds":3600}"""u8.ToArray();
+    // The request a client app sends to join a known room, the path most first requests take; no lifetime, so
+    // whatever bounds the settings give it stays valid.
+    private static readonly byte[] JoinRequest = """{"permissions":["allow_join"],"roomId":"abcd-efgh-ijkl"}"""u8.ToArray();
 
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>The warm-up under way or done; null before the host starts.</summary>
+    /// <summary>The warm-up under way or done (what stopping waits for); null before the host starts.</summary>
     public Task? Completion { get; private set; }
 
     /// <summary>
@@ -73,7 +74,11 @@ internal sealed partial class RequestPathWarmUp(
             WalkTokenPath();
             await metadata;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host stops before the warm-up is done: nothing to finish.
+        }
+        catch (Exception exception)
         {
             // The type only: a message could quote an answer from the identity provider.
             LogWarmUpFailed(exception.GetType().Name);
@@ -85,6 +90,8 @@ internal sealed partial class RequestPathWarmUp(
         var request = TokenRequestJsonParser.Parse(JoinRequest);
         if (!request.Succeeded || validator.Validate(request.Value).Count > 0)
         {
+            // The join request every client sends no longer passes: a change to the parser or the validator broke it.
+            LogWarmUpFailed("the sample join request was refused");
             return;
         }
 
@@ -94,9 +101,7 @@ internal sealed partial class RequestPathWarmUp(
 
         var throwaway = new SigningCredentials("warm-up", Convert.ToHexString(RandomNumberGenerator.GetBytes(SigningCredentials.MinimumSecretBytes)));
         var token = minter.Mint(grant, throwaway);
-        JsonSerializer.SerializeToUtf8Bytes(
-            new TokenResponse(token.Token, token.ExpiresAt.UtcDateTime, token.Grant.Permissions, token.Grant.RoomId, token.Grant.ParticipantId),
-            ResponseJsonContext.Default.TokenResponse);
+        JsonSerializer.SerializeToUtf8Bytes(TokenResponse.From(token), ResponseJsonContext.Default.TokenResponse);
     }
 
     [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "The start-up warm-up of the token path stopped early ({Failure}); the first request does that work instead")]
