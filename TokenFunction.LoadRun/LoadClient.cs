@@ -79,7 +79,8 @@ public static class LoadClient
 
 /// <summary>
 /// CPU time (user + kernel, all threads) another process spent from <see cref="Start"/> on: per request, it is the
-/// work a request costs that process, barely moved by other processes competing for the cores (unlike requests/s).
+/// work a request costs that process: moved less than requests/s by other processes competing for the cores, though
+/// still moved by what they share (caches, a core's other hyperthread).
 /// </summary>
 internal readonly record struct CpuMeter(Process Process, TimeSpan Started)
 {

@@ -16,13 +16,14 @@ public enum Subject
 
 /// <summary>
 /// Command line: --runs 3 --requests 10000 --concurrency 1,8,64 --warmup 20000 --subjects floor,local,vault,exporting
-/// --app DIR --floor-app DIR --out FILE --refresh-seconds N --otlp URL --readme FILE.
+/// --app DIR --floor-app DIR --out FILE --refresh-seconds N --otlp URL --readme FILE --revision TEXT.
 /// </summary>
 /// <param name="RefreshInterval">Vault subject: KeyVault:RefreshInterval; null keeps the app's default.</param>
+/// <param name="Revision">What was measured (measure.sh passes the commit), printed with the figures.</param>
 /// <param name="ReadmeFile">A Markdown file whose load-run summary block is replaced with this run's figures against the targets.</param>
 /// <param name="OtlpEndpoint">Where the exporting subject sends its telemetry (OTEL_EXPORTER_OTLP_ENDPOINT); null: the load run's own discard sink.</param>
 public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> Concurrencies, int Warmup, IReadOnlyList<Subject> Subjects,
-    string? AppDirectory, string? FloorAppDirectory, string? OutputFile, TimeSpan? RefreshInterval, string? OtlpEndpoint = null, string? ReadmeFile = null)
+    string? AppDirectory, string? FloorAppDirectory, string? OutputFile, TimeSpan? RefreshInterval, string? OtlpEndpoint = null, string? ReadmeFile = null, string? Revision = null)
 {
     public static LoadRunOptions Parse(string[] args)
     {
@@ -38,6 +39,6 @@ public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> C
             values.TryGetValue("concurrency", out var list) ? CommandLine.Integers(list) : [1, 8, 64], Int("warmup", 20_000), subjects,
             values.GetValueOrDefault("app"), values.GetValueOrDefault("floor-app"), values.GetValueOrDefault("out"),
             values.ContainsKey("refresh-seconds") ? TimeSpan.FromSeconds(Int("refresh-seconds", 0)) : null,
-            values.GetValueOrDefault("otlp"), values.GetValueOrDefault("readme"));
+            values.GetValueOrDefault("otlp"), values.GetValueOrDefault("readme"), values.GetValueOrDefault("revision"));
     }
 }

@@ -14,7 +14,7 @@ public static class LoadRunReport
         text.AppendLine("# Load-run results");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Written by TokenFunction.LoadRun on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; do not edit by hand. {Environment.ProcessorCount} cores ({CpuModel()}), " +
+            $"Written by TokenFunction.LoadRun on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{Revision(options)}; do not edit by hand. {Environment.ProcessorCount} cores ({CpuModel()}), " +
             $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; options `{CommandLineOf(options)}`.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{options.Runs} fresh workers per subject; {options.Requests} requests per concurrency level after " +
@@ -71,9 +71,10 @@ public static class LoadRunReport
         }
 
         text.AppendLine();
-        text.AppendLine("CPU time per request over the same measured requests (µs; user + kernel, all threads), which other processes on the cores barely move:");
+        text.AppendLine("CPU time per request over the same measured requests (µs; user + kernel, all threads): the worker, and the load run's own process " +
+            "(the host stand-in, and for those subjects the vault stand-ins or the OTLP discard sink):");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| concurrency | {string.Join(" | ", subjects.Select(s => Label(s, options) + ": worker | host stand-in"))} |{(subjects.Contains(Subject.Floor) ? " worker CPU ratio to the floor |" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| concurrency | {string.Join(" | ", subjects.Select(s => Label(s, options) + ": worker | load-run process"))} |{(subjects.Contains(Subject.Floor) ? " worker CPU ratio to the floor |" : "")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"| --- |{string.Concat(subjects.Select(_ => " --- | --- |"))}{(subjects.Contains(Subject.Floor) ? " --- |" : "")}");
         foreach (var concurrency in options.Concurrencies)
         {
@@ -150,7 +151,7 @@ public static class LoadRunReport
         var text = new StringBuilder();
         text.AppendLine(ReadmeBegin);
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
+            $"{DateTime.UtcNow:yyyy-MM-dd}{Revision(options)}, {Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
             $"ReadyToRun publishes; median (min–max) of {options.Runs} fresh workers: " +
             $"`TokenFunction.LoadRun/measure.sh artifacts/perf {CommandLineOf(options)}`");
         text.AppendLine();
@@ -202,6 +203,8 @@ public static class LoadRunReport
         $"--runs {options.Runs} --requests {options.Requests} --warmup {options.Warmup} --concurrency {string.Join(',', options.Concurrencies)} " +
         $"--subjects {string.Join(',', options.Subjects.Select(s => s.ToString().ToLowerInvariant()))}" +
         (options.RefreshInterval is { } refresh ? $" --refresh-seconds {refresh.TotalSeconds:0}" : "");
+
+    private static string Revision(LoadRunOptions options) => options.Revision is { } revision ? $", {revision}" : "";
 
     private static string CpuModel() =>
         File.Exists("/proc/cpuinfo")

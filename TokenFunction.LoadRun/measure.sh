@@ -10,5 +10,6 @@ out="${1:-artifacts/perf}"
 shift || true
 dotnet publish TokenFunction -c Release -o "$out/app"
 dotnet publish TokenFunction.FloorApp -c Release -o "$out/floor"
+revision="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!README.md' ':!docs/performance-results.md' || echo ' with local changes')"
 dotnet run -c Release --project TokenFunction.LoadRun -- --app "$out/app" --floor-app "$out/floor" --runs 3 \
-    --out docs/performance-results.md --readme README.md "$@"
+    --out docs/performance-results.md --readme README.md --revision "$revision" "$@"

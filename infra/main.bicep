@@ -54,7 +54,7 @@ param alertEmail string = ''
 @description('Browser origins allowed to call the endpoint (exact https origins). Any "*" makes the deployment fail.')
 param corsAllowedOrigins string[] = []
 
-// Memory does not decide the size; CPU does. The worker peaks at about 118 MiB (133 MiB in vault mode) under
+// Memory does not decide the size; CPU does. The worker peaks at about 119 MiB (132 MiB in vault mode) under
 // 64 concurrent requests, but each size also sets the CPU share (512 MB about 0.25 core, 2048 about 1, 4096
 // about 2), and cold start is CPU-bound (about 0.4 s of worker CPU to the first token, 0.6 s in vault mode).
 // 512 MB would bill a quarter per second for roughly four times the seconds and a much slower first token;

@@ -96,7 +96,18 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
         return CallerIdentity.Authenticated(participantId.Value!, roles.Value!, clientAddress);
     }
 
-    public async ValueTask PrepareAsync(CancellationToken cancellationToken) => await MetadataAvailableAsync(cancellationToken);
+    public async ValueTask PrepareAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _metadata.GetConfigurationAsync(cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not the first read's failure: the caller whose request started this instance still tries for itself,
+            // rather than be refused for the back-off window a failed read opens.
+        }
+    }
 
     public bool AuthorityUnavailable => Volatile.Read(ref _authorityUnavailable);
 

@@ -10,7 +10,7 @@ internal interface ICallerAuthenticator
 
     /// <summary>
     /// Reads what authenticating needs from elsewhere (the identity provider's metadata and keys) before the first
-    /// caller does; a failure counts as that first read's (logged, retried after <see cref="BearerCallerAuthenticator.AuthorityRetryAfter"/>).
+    /// caller needs it; a failure is left to the first caller's own read.
     /// </summary>
     ValueTask PrepareAsync(CancellationToken cancellationToken);
 

@@ -35,8 +35,6 @@ public sealed class IssueTokenFunction(TokenIssuer issuer)
             return await ApiResponses.ProblemAsync(request, issued.Problem);
         }
 
-        var token = issued.Value;
-        var body = new TokenResponse(token.Token, token.ExpiresAt.UtcDateTime, token.Grant.Permissions, token.Grant.RoomId, token.Grant.ParticipantId);
-        return await ApiResponses.JsonAsync(request, HttpStatusCode.OK, body, ResponseJsonContext.Default.TokenResponse);
+        return await ApiResponses.JsonAsync(request, HttpStatusCode.OK, TokenResponse.From(issued.Value), ResponseJsonContext.Default.TokenResponse);
     }
 }

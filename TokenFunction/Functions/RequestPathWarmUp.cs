@@ -26,12 +26,47 @@ internal sealed partial class RequestPathWarmUp(
     TokenPolicy policy,
     VideoSdkTokenMinter minter,
     ICallerAuthenticator callers,
-    ILogger<RequestPathWarmUp> logger) : BackgroundService
+    ILogger<RequestPathWarmUp> logger) : IHostedLifecycleService, IDisposable
 {
-    // The request a client app sends to join a known room: the path most first requests take.
-    private static readonly byte[] JoinRequest = """{"permissions":["allow_join"],"roomId":"abcd-efgh-ijkl","ttlSeconds":3600}"""u8.ToArray();
+    // The request a client app sends to join a known room, the path most first requests take; no lifetime, so
+    // whatever bounds the settings give it stays valid.
+    private static readonly byte[] JoinRequest = """{"permissions":["allow_join"],"roomId":"abcd-efgh-ijkl"}"""u8.ToArray();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The warm-up under way or done (what stopping waits for); null before the host starts.</summary>
+    public Task? Completion { get; private set; }
+
+    /// <summary>
+    /// Before any hosted service starts: the worker's own start (its connection to the host) comes after this in
+    /// the host's start sequence, and the warm-up runs beside it on another thread instead of after it.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        Completion = Task.Run(() => WarmUpAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (Completion is { } warmUp)
+        {
+            await warmUp.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
     {
         try
         {
@@ -39,7 +74,11 @@ internal sealed partial class RequestPathWarmUp(
             WalkTokenPath();
             await metadata;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host stops before the warm-up is done: nothing to finish.
+        }
+        catch (Exception exception)
         {
             // The type only: a message could quote an answer from the identity provider.
             LogWarmUpFailed(exception.GetType().Name);
@@ -51,6 +90,8 @@ internal sealed partial class RequestPathWarmUp(
         var request = TokenRequestJsonParser.Parse(JoinRequest);
         if (!request.Succeeded || validator.Validate(request.Value).Count > 0)
         {
+            // The join request every client sends no longer passes: a change to the parser or the validator broke it.
+            LogWarmUpFailed("the sample join request was refused");
             return;
         }
 
@@ -60,9 +101,7 @@ internal sealed partial class RequestPathWarmUp(
 
         var throwaway = new SigningCredentials("warm-up", Convert.ToHexString(RandomNumberGenerator.GetBytes(SigningCredentials.MinimumSecretBytes)));
         var token = minter.Mint(grant, throwaway);
-        JsonSerializer.SerializeToUtf8Bytes(
-            new TokenResponse(token.Token, token.ExpiresAt.UtcDateTime, token.Grant.Permissions, token.Grant.RoomId, token.Grant.ParticipantId),
-            ResponseJsonContext.Default.TokenResponse);
+        JsonSerializer.SerializeToUtf8Bytes(TokenResponse.From(token), ResponseJsonContext.Default.TokenResponse);
     }
 
     [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "The start-up warm-up of the token path stopped early ({Failure}); the first request does that work instead")]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TokenFunction.Tokens;
 
 namespace TokenFunction.Functions;
 
@@ -8,4 +9,8 @@ internal sealed record TokenResponse(
     [property: JsonPropertyName("expiresAt")] DateTime ExpiresAt,
     [property: JsonPropertyName("permissions")] IReadOnlyList<string> Permissions,
     [property: JsonPropertyName("roomId"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RoomId,
-    [property: JsonPropertyName("participantId"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ParticipantId);
+    [property: JsonPropertyName("participantId"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ParticipantId)
+{
+    public static TokenResponse From(IssuedToken token) =>
+        new(token.Token, token.ExpiresAt.UtcDateTime, token.Grant.Permissions, token.Grant.RoomId, token.Grant.ParticipantId);
+}
