@@ -109,6 +109,16 @@ public sealed class RoomsFunctionTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("""{"webhook":"https://example.com"}""", "webhook")]
+    [InlineData("""{"autoCloseConfig":[1]}""", "autoCloseConfig")]
+    public async Task An_object_field_of_another_type_is_refused_saying_it_must_be_an_object(string json, string field)
+    {
+        var problem = (await _bed.CreateAsync(json)).AssertProblem(HttpStatusCode.BadRequest, "invalid_field_type");
+
+        Assert.Equal($"Field '{field}' must be a JSON object.", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
     [InlineData("""{"customRoomId":"has space"}""", "room_id_invalid", "customRoomId")]
     [InlineData("""{"customRoomId":7}""", "invalid_field_type", "customRoomId")]
     [InlineData("""{"webhook":"https://example.com"}""", "invalid_field_type", "webhook")]
