@@ -73,12 +73,17 @@ public class CompositionTests
     [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:RefreshInterval=00:00:01" }, "KeyVault:RefreshInterval must be at least")]
     [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:MaxStaleness=00:01:00" }, "KeyVault:MaxStaleness must be at least KeyVault:RefreshInterval")]
     [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:ManagedIdentityClientId=not-a-guid" }, "KeyVault:ManagedIdentityClientId must be the client id")]
+    [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:FetchTimeout=00:00:00" }, "KeyVault:FetchTimeout must be more than zero and at most 00:01:00.")]
+    [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:FetchTimeout=00:01:00.0000001" }, "KeyVault:FetchTimeout must be more than zero and at most 00:01:00.")]
+    [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--KeyVault:ApiKeySecretName=bad_name" }, "Set VideoSdk:ApiKey, or KeyVault:ApiKeySecretName to a Key Vault secret name.")]
+    [InlineData(new[] { "--KeyVault:VaultUri=https://kv.example/", "--VideoSdk:ApiKey=", "--KeyVault:ApiKeySecretName=bad_name" }, "Set VideoSdk:ApiKey, or KeyVault:ApiKeySecretName to a Key Vault secret name.")]
     [InlineData(new[] { "--VideoSdk:ApiKey=k", "--VideoSdk:ApiSecret=s", "--WEBSITE_SITE_NAME=func-x", "--CallerAuth:AllowAnonymous=true" }, "KeyVault:VaultUri is empty but the app runs in Azure")]
     [InlineData(new[] { "--VideoSdk:ApiKey=k", "--VideoSdk:ApiSecret=s", "--WEBSITE_SKU=FlexConsumption", "--CallerAuth:AllowAnonymous=true" }, "store the VideoSDK secret in Key Vault")]
     [InlineData(new[] { "--Tokens:MaxTtlSeconds=30" }, "Tokens:MaxTtlSeconds must be from 60")]
     [InlineData(new[] { "--Tokens:MaxTtlSeconds=3600", "--Tokens:DefaultTtlSeconds=7200" }, "Tokens:DefaultTtlSeconds must be from 60 to Tokens:MaxTtlSeconds")]
     [InlineData(new[] { "--Tokens:AllowedPermissions:0=allow_everything" }, "Tokens:AllowedPermissions: Unknown permission 'allow_everything'")]
     [InlineData(new[] { "--Tokens:DefaultPermissions:0=allow_mod" }, "Tokens:DefaultPermissions grants allow_mod, which Tokens:AllowedPermissions does not allow")]
+    [InlineData(new[] { "--Tokens:AllowedPermissions:0=ask_join", "--Tokens:DefaultPermissions:0=allow_join", "--Tokens:DefaultPermissions:1=allow_mod" }, "Tokens:DefaultPermissions grants allow_join, allow_mod, which Tokens:AllowedPermissions does not allow.")]
     [InlineData(new[] { "--Tokens:DefaultPermissions:0=ask_join", "--Tokens:DefaultPermissions:1=allow_join" }, "Tokens:DefaultPermissions: 'ask_join' cannot be combined")]
     public void A_misconfigured_app_fails_at_start_up_naming_the_setting(string[] settings, string expected)
     {
@@ -91,6 +96,18 @@ public class CompositionTests
 
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
         Assert.Equal(2, failure.Message.Split(expected).Length); // reported once, not once per dependent validator
+    }
+
+    [Theory]
+    [InlineData("--KeyVault:RefreshInterval=00:00:10", "--KeyVault:MaxStaleness=00:00:10")]
+    [InlineData("--KeyVault:FetchTimeout=00:00:00.0000001")]
+    [InlineData("--KeyVault:FetchTimeout=00:01:00")]
+    [InlineData("--VideoSdk:ApiKey=key", "--KeyVault:ApiKeySecretName=bad_name")]
+    public void Vault_settings_on_the_edge_of_the_allowed_start(params string[] settings)
+    {
+        using var host = Program.CreateHost(["--KeyVault:VaultUri=https://kv-example.vault.azure.net/", .. settings]);
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.Callers;
+using TokenFunction.Functions;
+using TokenFunction.Problems;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
@@ -62,6 +65,13 @@ public sealed class AuthorityMetadataTests : IAsyncLifetime, IDisposable
         Assert.InRange(fetchesWhileDown, 1, 2);
         Assert.Equal(fetchesWhileDown, _provider.DiscoveryFetches);
         app.AssertNoTokenIssued();
+        // An operator is told which document failed, why (the cause, not the library's wrapper), and when it is tried again.
+        var unavailable = Assert.Single(app.App.Logs, log => log.Id.Id == 3002);
+        Assert.Equal(LogLevel.Warning, unavailable.Level);
+        Assert.Equal(_provider.Authority.TrimEnd('/') + "/.well-known/openid-configuration", unavailable.GetStructuredStateValue("MetadataAddress"));
+        Assert.NotEqual(nameof(InvalidOperationException), unavailable.GetStructuredStateValue("Failure"));
+        Assert.Equal("00:00:10", unavailable.GetStructuredStateValue("RetryIn"));
+        Assert.Contains(HealthReasons.CallerAuthorityUnavailable, ReadResponse.From(await app.App.CallHealthAsync()).Body, StringComparison.Ordinal);
 
         time.Advance(BearerCallerAuthenticator.AuthorityRetryAfter);
         var recovered = await app.PostAsync(_provider.IssueToken("carol"));
@@ -69,5 +79,7 @@ public sealed class AuthorityMetadataTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.OK, recovered.Status);
         IndependentTokenVerifier.Verify(recovered.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
         Assert.Equal(fetchesWhileDown + 1, _provider.DiscoveryFetches);
+        time.Advance(HealthProbe.CacheFor);
+        Assert.Equal("""{"status":"healthy"}""", ReadResponse.From(await app.App.CallHealthAsync()).Body);
     }
 }

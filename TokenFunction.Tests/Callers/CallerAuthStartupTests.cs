@@ -30,9 +30,9 @@ public sealed class CallerAuthStartupTests
     {
         var refused = Assert.Throws<OptionsValidationException>(() => ValidateInAzure());
 
-        Assert.Contains("CallerAuth:Authority", refused.Message);
-        Assert.Contains("CallerAuth:AllowAnonymous", refused.Message);
-        Assert.Contains(InAzure, refused.Message);
+        Assert.Contains("CallerAuth:Authority is empty and the app runs in Azure (WEBSITE_INSTANCE_ID or WEBSITE_SITE_NAME or WEBSITE_SKU is set): anyone could get tokens. "
+            + "Set CallerAuth:Authority and CallerAuth:Audiences to your identity provider, "
+            + "or set CallerAuth:AllowAnonymous=true to run an open endpoint on purpose.", refused.Message);
     }
 
     [Fact]
@@ -57,17 +57,20 @@ public sealed class CallerAuthStartupTests
         Assert.Contains(app.Logs, log => log.Id.Id == 3012 && log.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
+    private const string AuthorityRefused = "CallerAuth:Authority must be the provider's https:// issuer URL without query or fragment, "
+        + "such as https://login.microsoftonline.com/<tenant-id>/v2.0.";
+
     public static TheoryData<string[], string> BadSettings => new()
     {
-        { ["CallerAuth:Authority=http://login.example.com/t", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
+        { ["CallerAuth:Authority=http://login.example.com/t", "CallerAuth:Audiences:0=a"], AuthorityRefused },
         { ["CallerAuth:Authority=https://login.example.com/t"], "CallerAuth:Audiences must list at least one audience" },
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:AllowAnonymous=true"], "CallerAuth:AllowAnonymous cannot be true" },
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ClockSkew=00:30:00"], "CallerAuth:ClockSkew must be" },
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:Roles:moderator:Permissions:0=allow_all"], "CallerAuth:Roles:moderator:Permissions: Unknown permission" },
         { ["CallerAuth:Roles:moderator:Permissions:0=allow_mod"], "CallerAuth:Roles needs CallerAuth:Authority" },
-        { ["CallerAuth:Authority=https://login.example.com/t?tenant=x", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
-        { ["CallerAuth:Authority=https://login.example.com/t#v2", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
-        { ["CallerAuth:Authority=login.example.com/t", "CallerAuth:Audiences:0=a"], "CallerAuth:Authority must be the provider's https://" },
+        { ["CallerAuth:Authority=https://login.example.com/t?tenant=x", "CallerAuth:Audiences:0=a"], AuthorityRefused },
+        { ["CallerAuth:Authority=https://login.example.com/t#v2", "CallerAuth:Audiences:0=a"], AuthorityRefused },
+        { ["CallerAuth:Authority=login.example.com/t", "CallerAuth:Audiences:0=a"], AuthorityRefused },
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:Audiences:1= "], "CallerAuth:Audiences must list at least one audience" },
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ClockSkew=-00:00:01"], "CallerAuth:ClockSkew must be from 00:00:00 to 00:05:00; it is -00:00:01." },
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:ClockSkew=00:05:00.0000001"], "CallerAuth:ClockSkew must be" },
@@ -75,6 +78,9 @@ public sealed class CallerAuthStartupTests
         { ["CallerAuth:Authority=https://login.example.com/t", "CallerAuth:Audiences:0=a", "CallerAuth:RolesClaim= "], "CallerAuth:RolesClaim must name a claim" },
         { ["RateLimit:Burst=0"], "RateLimit:Burst must be" },
         { ["RateLimit:ReplenishmentPeriod=00:00:00"], "RateLimit:ReplenishmentPeriod must be" },
+        { ["RateLimit:Burst=5", "RateLimit:TokensPerPeriod=6"], "RateLimit:TokensPerPeriod must be from 1 to RateLimit:Burst (5); it is 6." },
+        { ["RateLimit:TrustedProxyHops=6"], "RateLimit:TrustedProxyHops must be from 0 to 5; it is 6." },
+        { ["RateLimit:TrustedProxyHops=-1"], "RateLimit:TrustedProxyHops must be from 0 to 5; it is -1." },
     };
 
     [Theory]
@@ -82,6 +88,8 @@ public sealed class CallerAuthStartupTests
     [InlineData("CallerAuth:ClockSkew=00:05:00")]
     [InlineData("CallerAuth:Audiences:1=api://second")]
     [InlineData("CallerAuth:Roles:moderator:Permissions:0=ask_join", "CallerAuth:Roles:moderator:Permissions:1=allow_join")]
+    [InlineData("RateLimit:Burst=5", "RateLimit:TokensPerPeriod=5", "RateLimit:TrustedProxyHops=5")]
+    [InlineData("RateLimit:TrustedProxyHops=0")]
     public void Settings_on_the_edge_of_the_allowed_start(params string[] settings) =>
         ValidateAtStartup(["CallerAuth:Authority=https://login.example.com/t/", "CallerAuth:Audiences:0=api://x", .. settings]);
 

@@ -18,7 +18,9 @@ public sealed class CallerClaimReaderTests
           "https://example.com/roles": ["namespaced"],
           "a.b": { "c": "whole-head" },
           "a": { "b": { "c": "nested" }, "b.c": "inner-whole" },
-          "flat": "text"
+          "flat": "text",
+          "x.y": "not-an-object",
+          "x": { "y": { "z": "past-a-head-that-is-no-object" } }
         }
         """;
 
@@ -30,6 +32,8 @@ public sealed class CallerClaimReaderTests
     [InlineData("resource_access.my.app.roles", "[\"client-role\"]")]
     // A whole name first, then the longest head: "a.b" (an object) before "a".
     [InlineData("a.b.c", "\"whole-head\"")]
+    // A head that is not an object is passed over for a shorter one: "x.y" is a string, so "x".
+    [InlineData("x.y.z", "\"past-a-head-that-is-no-object\"")]
     public void A_name_is_matched_whole_first_then_as_a_path_with_the_longest_member_names(string path, string expected)
     {
         using var payload = JsonDocument.Parse(Payload);
@@ -49,6 +53,14 @@ public sealed class CallerClaimReaderTests
         using var payload = JsonDocument.Parse(Payload);
 
         Assert.False(CallerClaimReader.TryFind(payload.RootElement, path, out _));
+    }
+
+    [Fact]
+    public void Nothing_is_found_in_a_payload_that_is_not_an_object()
+    {
+        using var payload = JsonDocument.Parse("""["roles"]""");
+
+        Assert.False(CallerClaimReader.TryFind(payload.RootElement, "roles", out _));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
+using TokenFunction.Callers;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
@@ -35,6 +36,7 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
         { "crit []", "crit" },
         { "crit null", "crit" },
         { "crit \"b64\"", "crit" },
+        { "crit after a header member that is an object", "crit" },
     };
 
     [Fact]
@@ -53,7 +55,74 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
         Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains(reason, response.Header("WWW-Authenticate"), StringComparison.Ordinal);
         _app.AssertNoTokenIssued();
+        AssertRefusalLogged(reason);
     }
+
+    [Fact]
+    public async Task A_request_without_a_bearer_token_is_refused_and_the_refusal_logged_with_its_reason()
+    {
+        var response = await _app.PostAsync(bearerToken: null);
+
+        var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_missing").GetProperty("detail").GetString()!;
+        AssertRefusalLogged(detail);
+    }
+
+    [Fact]
+    public async Task Three_parts_that_are_no_JWT_are_refused_with_401_not_an_error()
+    {
+        var response = await _app.PostAsync("not.a.jwt");
+
+        response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
+        _app.AssertNoTokenIssued();
+    }
+
+    [Fact]
+    public async Task A_token_with_two_unusable_claims_is_refused_for_the_participant_id_first()
+    {
+        var token = _provider.IssueToken(customize: d => d.Claims = new Dictionary<string, object> { ["roles"] = 7 });
+
+        var response = await _app.PostAsync(token);
+
+        var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid").GetProperty("detail").GetString()!;
+        Assert.Contains("its 'sub' claim is missing", detail, StringComparison.Ordinal);
+        AssertRefusalLogged("its 'sub' claim is missing");
+    }
+
+    public static TheoryData<string, (string Name, string Value)[], string, string> BadAuthorizationHeaders => new()
+    {
+        // what the caller sent, its Authorization headers; the code and the reason they get
+        { "two headers", [("Authorization", "Bearer a.b.c"), ("Authorization", "Bearer d.e.f")], "caller_token_invalid", "send exactly one Authorization header" },
+        { "no token after the scheme", [("Authorization", "Bearer    ")], "caller_token_missing", "The Authorization header holds no token after 'Bearer'." },
+        { "the scheme alone, in another case", [("Authorization", "bearer")], "caller_token_missing", "The Authorization header holds no token after 'Bearer'." },
+        { "another scheme", [("Authorization", "Basic dXNlcjpwYXNz")], "caller_token_missing", "The Authorization header must use the Bearer scheme" },
+        { "one character too long", [("Authorization", "Bearer " + new string('a', BearerTokenReader.MaxTokenLength + 1))], "caller_token_invalid", "the token is longer than 16384 characters" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAuthorizationHeaders))]
+    public async Task An_Authorization_header_of_the_wrong_shape_is_refused_saying_what_to_send(
+        string shape, (string Name, string Value)[] headers, string code, string reason)
+    {
+        var response = await _app.PostAsync(null, "{}", headers);
+
+        var detail = response.AssertProblem(HttpStatusCode.Unauthorized, code).GetProperty("detail").GetString()!;
+        Assert.True(detail.Contains(reason, StringComparison.Ordinal), $"{shape}: {detail}");
+        _app.AssertNoTokenIssued();
+    }
+
+    [Fact]
+    public async Task A_token_of_exactly_the_maximum_length_is_read_and_judged_on_its_content()
+    {
+        var response = await _app.PostAsync(new string('a', BearerTokenReader.MaxTokenLength));
+
+        var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid").GetProperty("detail").GetString()!;
+        Assert.DoesNotContain("longer than", detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>An operator's view: event 3001 (Debug) carries the reason the caller was given.</summary>
+    private void AssertRefusalLogged(string reason) =>
+        Assert.Contains(_app.App.Logs, log => log.Id.Id == 3001
+            && log.GetStructuredStateValue("Reason")?.Contains(reason, StringComparison.Ordinal) == true);
 
     private string Break(string broken) => broken switch
     {
@@ -62,6 +131,11 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
         "no kid" => _provider.IssueToken(key: new RsaSecurityKey(_provider.RsaKey.Rsa)),
         "kid of no published key, signed by a published one" =>
             _provider.IssueToken(key: new RsaSecurityKey(_provider.RsaKey.Rsa) { KeyId = "rsa-not-published" }),
+        "crit after a header member that is an object" => _provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+        {
+            ["ext"] = JsonDocument.Parse("""{"nested":{"deeper":[1,2]}}""").RootElement.Clone(),
+            ["crit"] = JsonDocument.Parse("""["exp"]""").RootElement.Clone(),
+        }),
         _ => _provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
         {
             ["crit"] = JsonDocument.Parse(broken["crit ".Length..]).RootElement.Clone(),

@@ -135,7 +135,7 @@ internal static class ContractScenarios
         var provider = new Mock<ISigningCredentialsProvider>();
         provider.Setup(p => p.GetAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync(CredentialsLookup.Unavailable("Key Vault is unreachable.", TimeSpan.FromSeconds(5)));
-        provider.Setup(p => p.GetHealth()).Returns(new CredentialsHealth(false, "keyVault", null, "Key Vault is unreachable."));
+        provider.Setup(p => p.GetHealth()).Returns(new CredentialsHealth(false, "keyVault", null));
         services.AddSingleton(provider.Object);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using TokenFunction.Tests.TestInfrastructure;
@@ -7,6 +6,8 @@ namespace TokenFunction.Tests.Rooms;
 
 public sealed class RoomsFunctionTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
+
     private RoomsTestBed _bed = null!;
 
     public async Task InitializeAsync() => _bed = await RoomsTestBed.StartAsync();
@@ -105,6 +106,16 @@ public sealed class RoomsFunctionTests : IAsyncLifetime
         (await _bed.ValidateAsync(roomId)).AssertProblem(HttpStatusCode.BadRequest, "room_id_invalid");
 
         Assert.Empty(_bed.VideoSdk.Requests);
+    }
+
+    [Theory]
+    [InlineData("""{"webhook":"https://example.com"}""", "webhook")]
+    [InlineData("""{"autoCloseConfig":[1]}""", "autoCloseConfig")]
+    public async Task An_object_field_of_another_type_is_refused_saying_it_must_be_an_object(string json, string field)
+    {
+        var problem = (await _bed.CreateAsync(json)).AssertProblem(HttpStatusCode.BadRequest, "invalid_field_type");
+
+        Assert.Equal($"Field '{field}' must be a JSON object.", problem.GetProperty("detail").GetString());
     }
 
     [Theory]
@@ -244,19 +255,36 @@ public sealed class RoomsFunctionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_VideoSDK_that_does_not_answer_gets_a_504_within_the_configured_bound()
+    public async Task A_VideoSDK_that_does_not_answer_gets_a_504_when_the_attempt_timeout_ends_a_create()
     {
-        _bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30));
-        var clock = Stopwatch.StartNew();
+        _bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.OK, Delay: Timeout.InfiniteTimeSpan);
+        var created = _bed.StartCreate(FakeHttpRequestData.Create("POST", "/api/rooms"));
+        await _bed.VideoSdk.NextRequestAsync();
 
-        var created = await _bed.CreateAsync();
-        var validated = await _bed.ValidateAsync("abcd-efgh-ijkl");
+        _bed.Clock.Advance(RoomsTestBed.AttemptTimeout - Tick);
+        Assert.False(created.IsCompleted);
+        _bed.Clock.Advance(Tick);
 
-        created.AssertProblem(HttpStatusCode.GatewayTimeout, "upstream_timeout");
-        validated.AssertProblem(HttpStatusCode.GatewayTimeout, "upstream_timeout");
-        // One attempt for create (no retry without customRoomId), up to the total bound for validate.
-        Assert.InRange(clock.Elapsed, RoomsTestBed.AttemptTimeout * 2, RoomsTestBed.AttemptTimeout + RoomsTestBed.TotalTimeout + TimeSpan.FromSeconds(2));
-        Assert.Equal(1, _bed.VideoSdk.Requests.Count(r => r.Method == "POST"));
+        // Not retried: without a customRoomId a second POST could create a second room.
+        ReadResponse.From(await created).AssertProblem(HttpStatusCode.GatewayTimeout, "upstream_timeout");
+        Assert.Single(_bed.VideoSdk.Requests);
+    }
+
+    [Fact]
+    public async Task A_VideoSDK_that_does_not_answer_gets_a_504_when_the_total_timeout_ends_a_validation_and_its_retries()
+    {
+        _bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.OK, Delay: Timeout.InfiniteTimeSpan);
+        var validated = _bed.StartValidate("abcd-efgh-ijkl");
+        await _bed.VideoSdk.NextRequestAsync();
+
+        // The first attempt times out and is retried; whatever the retries are doing, the total bound ends the call.
+        _bed.Clock.Advance(RoomsTestBed.TotalTimeout - Tick);
+        Assert.False(validated.IsCompleted);
+        _bed.Clock.Advance(Tick);
+
+        var problem = ReadResponse.From(await validated).AssertProblem(HttpStatusCode.GatewayTimeout, "upstream_timeout");
+        Assert.Contains(RoomsTestBed.TotalTimeout.TotalSeconds + " s", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.InRange(_bed.VideoSdk.Requests.Count, 1, 3);
     }
 
     [Fact]
@@ -268,7 +296,7 @@ public sealed class RoomsFunctionTests : IAsyncLifetime
         (await closed.ValidateAsync("abcd-efgh-ijkl")).AssertProblem(HttpStatusCode.BadGateway, "upstream_error");
     }
 
-    private static void AssertManagementToken(string? authorization)
+    private void AssertManagementToken(string? authorization)
     {
         Assert.NotNull(authorization);
         Assert.DoesNotContain(" ", authorization);
@@ -277,7 +305,6 @@ public sealed class RoomsFunctionTests : IAsyncLifetime
         Assert.Equal("2", payload.GetProperty("version").GetRawText());
         Assert.Equal(TestApp.ApiKey, payload.GetProperty("apikey").GetString());
         Assert.Equal(300, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
-        Assert.InRange(DateTimeOffset.FromUnixTimeSeconds(payload.GetProperty("exp").GetInt64()) - DateTimeOffset.UtcNow,
-            TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.Equal(_bed.Clock.GetUtcNow().ToUnixTimeSeconds(), payload.GetProperty("iat").GetInt64());
     }
 }

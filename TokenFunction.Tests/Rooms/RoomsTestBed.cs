@@ -8,24 +8,34 @@ using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Rooms;
 
-/// <summary>The app over in-memory settings, pointed at a fresh VideoSDK stand-in; one per test.</summary>
+/// <summary>
+/// The app over in-memory settings, pointed at a fresh VideoSDK stand-in; one per test. The app's clock is a
+/// <see cref="ScheduleClock"/>: the resilience pipeline's timeouts and retry delays run on it, so no timeout fires
+/// unless a test moves the clock, however slow the machine, and each call here steps through the retry delays
+/// the pipeline arms, by exactly their length.
+/// </summary>
 public sealed class RoomsTestBed : IAsyncDisposable
 {
-    /// <summary>Short enough for a timeout test to take about a second, long enough for a loaded 2-core machine.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>Room for three attempts and the retry delays between them, even when the machine is busy.</summary>
     public static readonly TimeSpan TotalTimeout = AttemptTimeout * 4;
 
-    private RoomsTestBed(VideoSdkApiStandIn videoSdk, TestApp app)
+    private RoomsTestBed(VideoSdkApiStandIn videoSdk, TestApp app, ScheduleClock clock)
     {
         VideoSdk = videoSdk;
         App = app;
+        Clock = clock;
     }
 
     public VideoSdkApiStandIn VideoSdk { get; }
 
     public TestApp App { get; }
+
+    /// <summary>
+    /// Starts at the real time, to the second: signed-in callers carry tokens their provider issued on the real clock.
+    /// It moves only when a test or a retry delay (<see cref="SendAsync"/>) moves it.
+    /// </summary>
+    internal ScheduleClock Clock { get; }
 
     public static async Task<RoomsTestBed> StartAsync(
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
@@ -43,7 +53,12 @@ public sealed class RoomsTestBed : IAsyncDisposable
             all[key] = value;
         }
 
-        return new RoomsTestBed(videoSdk, new TestApp(all, configure));
+        var clock = new ScheduleClock(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        return new RoomsTestBed(videoSdk, new TestApp(all, services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            configure?.Invoke(services);
+        }), clock);
     }
 
     /// <summary>
@@ -76,14 +91,41 @@ public sealed class RoomsTestBed : IAsyncDisposable
         return await SendCreateAsync(FakeHttpRequestData.Create("POST", "/api/rooms", json is null ? null : Encoding.UTF8.GetBytes(json), headers));
     }
 
-    public async Task<ReadResponse> SendCreateAsync(HttpRequestData request) =>
-        Checked(ReadResponse.From(await App.InvokeAsync<RoomsFunction>(RoomsFunction.CreateName, request, f => f.CreateAsync(request, CancellationToken.None))));
+    public Task<ReadResponse> SendCreateAsync(HttpRequestData request) => SendAsync(StartCreate(request));
 
-    public async Task<ReadResponse> ValidateAsync(string roomId, string method = "GET", string? bearerToken = null)
+    /// <summary>Starts a creation without stepping through retries: for a test that moves the clock itself.</summary>
+    public Task<HttpResponseData> StartCreate(HttpRequestData request) =>
+        App.InvokeAsync<RoomsFunction>(RoomsFunction.CreateName, request, f => f.CreateAsync(request, CancellationToken.None));
+
+    public Task<ReadResponse> ValidateAsync(string roomId, string method = "GET", string? bearerToken = null) =>
+        SendAsync(StartValidate(roomId, method, bearerToken));
+
+    /// <summary>Starts a validation without stepping through retries.</summary>
+    public Task<HttpResponseData> StartValidate(string roomId, string method = "GET", string? bearerToken = null)
     {
         var request = FakeHttpRequestData.Create(method, "/api/rooms/" + Uri.EscapeDataString(roomId), headers: Bearer(bearerToken));
-        return Checked(ReadResponse.From(await App.InvokeAsync<RoomsFunction>(RoomsFunction.ValidateName, request,
-            f => f.ValidateAsync(request, roomId, CancellationToken.None))));
+        return App.InvokeAsync<RoomsFunction>(RoomsFunction.ValidateName, request, f => f.ValidateAsync(request, roomId, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Waits for the call, advancing the clock by each retry delay the pipeline arms meanwhile (shorter than an
+    /// attempt's timeout, which is left alone, as is the total one): a retry happens exactly as on a real clock,
+    /// without the wait.
+    /// </summary>
+    private async Task<ReadResponse> SendAsync(Task<HttpResponseData> call)
+    {
+        using var answered = new CancellationTokenSource();
+        while (true)
+        {
+            var retryDelay = Clock.NextTimerAsync(due => due > TimeSpan.Zero && due < AttemptTimeout, answered.Token);
+            if (await Task.WhenAny(call, retryDelay) == call)
+            {
+                await answered.CancelAsync();
+                return Checked(ReadResponse.From(await call));
+            }
+
+            Clock.Advance(await retryDelay);
+        }
     }
 
     private static KeyValuePair<string, string>[] Bearer(string? token) => token is null ? [] : [CallerTestApp.Bearer(token)];

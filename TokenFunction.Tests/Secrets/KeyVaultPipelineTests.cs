@@ -117,9 +117,8 @@ public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
         Assert.Null(lookup.Credentials);
         Assert.NotNull(lookup.UnavailableReason);
         Assert.InRange(lookup.RetryAfter, TimeSpan.FromSeconds(1), pipeline.Options.RefreshInterval);
-        var health = pipeline.Cache.GetHealth();
-        Assert.False(health.Ready);
-        Assert.True(health.Reason?.Contains(expectedReason, StringComparison.Ordinal), health.Reason);
+        Assert.False(pipeline.Cache.GetHealth().Ready);
+        Assert.Contains(expectedReason, pipeline.LastReadFailure(), StringComparison.Ordinal);
 
         pipeline.Vault.Outage = VaultOutage.None;
         Assert.True(await pipeline.Cache.RefreshAsync());
@@ -173,4 +172,15 @@ public sealed class KeyVaultPipelineTests(ManagedIdentityFixture identity)
 
     private List<ManagedIdentityGrant> GrantsFor(KeyVaultStandIn vault) =>
         [.. identity.Identity.Grants.Where(grant => grant.Resource == vault.Resource)];
+
+    [Fact]
+    public async Task A_blank_API_key_setting_is_no_key_the_key_is_read_from_the_vault_with_the_secret()
+    {
+        await using var pipeline = await SecretPipeline.StartAsync(identity, new PipelineSettings { PlainApiKey = " " });
+        var apiKey = SecretValues.NewApiKey();
+        pipeline.Vault.SetSecret(SecretPipeline.KeyName, apiKey);
+        pipeline.Vault.SetSecret(SecretPipeline.SecretName, SecretValues.NewApiSecret());
+
+        Assert.Equal(apiKey, (await pipeline.ServedCredentialsAsync())?.ApiKey);
+    }
 }

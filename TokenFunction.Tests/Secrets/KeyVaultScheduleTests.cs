@@ -1,16 +1,24 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TokenFunction.Functions;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Secrets;
 
 /// <summary>
-/// When the app reads Key Vault, and what a caller is told meanwhile: the back-off during an outage, the
-/// refresh interval once it is over, one shared read at a time, and the exact staleness bound. The clock is
+/// When the app reads Key Vault, and what a caller and an operator are told meanwhile: the back-off during an
+/// outage, the refresh interval once it is over, one shared read at a time, the exact staleness bound, and the
+/// log events and failure counter of each read. The clock is
 /// fake and the refresh loop's timers are observed as it arms them, so every figure is exact: no test here
 /// waits on real time.
 /// </summary>
@@ -19,7 +27,10 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
     private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
 
     private readonly ScriptedVault _vault = new();
-    private readonly ScheduleClock _clock = new();
+    /// <summary>Each read's own bound; not a length the loop waits, so the clock can tell its timer from the loop's.</summary>
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(45);
+
+    private readonly ScheduleClock _clock = new() { PassOver = FetchTimeout };
     private readonly TestApp _app;
     private KeyVaultRefreshService? _refresh;
 
@@ -34,6 +45,7 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
             ["KeyVault:VaultUri"] = "https://kv-schedule.vault.azure.net/",
             ["KeyVault:RefreshInterval"] = refreshInterval.ToString("c"),
             ["KeyVault:MaxStaleness"] = maxStaleness.ToString("c"),
+            ["KeyVault:FetchTimeout"] = FetchTimeout.ToString("c"),
             // With a vault the secret must not be a setting; the key stays one, so a load is exactly one read.
             ["VideoSdk:ApiSecret"] = "",
             // Out of the way: these tests count vault reads, not requests.
@@ -162,14 +174,18 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
 
         foreach (var response in await Task.WhenAll(requests))
         {
-            response.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+            var problem = response.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
             Assert.Equal("1", response.Header("Retry-After"));
+            Assert.Equal("Tokens cannot be signed right now: The signing secret could not be loaded from Key Vault. Retry later.",
+                problem.GetProperty("detail").GetString());
         }
 
         Assert.Equal(1, _vault.Reads);
 
         // Until the schedule tries again, a request is answered at once from memory, without a read of its own.
-        (await RequestTokenAsync(_app)).AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        var waiting = (await RequestTokenAsync(_app)).AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        Assert.Equal("Tokens cannot be signed right now: The signing secret has not been loaded from Key Vault yet. Retry later.",
+            waiting.GetProperty("detail").GetString());
         Assert.Equal(1, _vault.Reads);
     }
 
@@ -187,32 +203,114 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
 
         _clock.Advance(Tick);
         var stale = await RequestTokenAsync(_app);
-        stale.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        var problem = stale.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
         Assert.Equal("1", stale.Header("Retry-After"));
-        var health = cache.GetHealth();
-        Assert.False(health.Ready);
-        Assert.Contains("Key Vault answered 503", health.Reason, StringComparison.Ordinal);
+        Assert.Equal("Tokens cannot be signed right now: The signing secret could not be refreshed for longer than 01:00:00. Retry later.",
+            problem.GetProperty("detail").GetString());
+        Assert.False(cache.GetHealth().Ready);
         Assert.Equal(2, _vault.Reads);
     }
 
     [Fact]
-    public async Task Health_before_the_first_load_says_why_and_after_it_says_when()
+    public async Task Health_is_not_ready_until_a_read_succeeds_and_then_says_when_it_loaded()
     {
         var cache = _app.Get<KeyVaultCredentialsCache>();
-        var before = cache.GetHealth();
-        Assert.False(before.Ready);
-        Assert.Equal("The signing secret has not been loaded yet.", before.Reason);
+        Assert.Equal(new CredentialsHealth(false, KeyVaultCredentialsCache.SourceName, null), cache.GetHealth());
 
         _vault.Failing = true;
         Assert.False(await cache.RefreshAsync());
-        Assert.Contains("Key Vault answered 503", cache.GetHealth().Reason, StringComparison.Ordinal);
+        Assert.Equal(new CredentialsHealth(false, KeyVaultCredentialsCache.SourceName, null), cache.GetHealth());
 
         _vault.Failing = false;
         var loadedAt = _clock.GetUtcNow();
         Assert.True(await cache.RefreshAsync());
-        var after = cache.GetHealth();
-        Assert.True(after.Ready);
-        Assert.Equal(loadedAt, after.LoadedAt);
-        Assert.Null(after.Reason);
+        Assert.Equal(new CredentialsHealth(true, KeyVaultCredentialsCache.SourceName, loadedAt), cache.GetHealth());
     }
+
+    [Fact]
+    public async Task An_operator_sees_each_failed_read_the_recovery_and_a_rotation_as_events_with_their_figures()
+    {
+        using var failures = new MetricCollector<long>(_app.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.KeyVaultRefreshFailures);
+        var cache = _app.Get<KeyVaultCredentialsCache>();
+
+        _vault.Failing = true;
+        Assert.False(await cache.RefreshAsync());
+        Assert.False(await cache.RefreshAsync());
+        var failed = CacheEvents().Where(e => e.Id.Id == 1003).ToList();
+        Assert.Equal(2, failed.Count);
+        Assert.All(failed, e => Assert.Equal(LogLevel.Warning, e.Level));
+        Assert.Equal(["1", "2"], failed.Select(e => e.GetStructuredStateValue("ConsecutiveFailures")));
+        Assert.Equal(["00:00:01", "00:00:02"], failed.Select(e => e.GetStructuredStateValue("RetryDelay")));
+        Assert.All(failed, e => Assert.Equal("Key Vault answered 503 (no error code).", e.GetStructuredStateValue("Failure")));
+        Assert.Equal([("server_error", 1L), ("server_error", 1L)],
+            failures.GetMeasurementSnapshot().Select(m => ((string)m.Tags[TelemetryNames.Attributes.ErrorType]!, m.Value)));
+
+        _vault.Failing = false;
+        Assert.True(await cache.RefreshAsync());
+        var recovered = Assert.Single(CacheEvents(), e => e.Id.Id == 1004);
+        Assert.Equal(LogLevel.Information, recovered.Level);
+        Assert.Equal("2", recovered.GetStructuredStateValue("ConsecutiveFailures"));
+        var loaded = Assert.Single(CacheEvents(), e => e.Id.Id == 1001);
+        Assert.Equal("v1", loaded.GetStructuredStateValue("SecretVersion"));
+
+        // A later read that brings a new version is a rotation, not a recovery and not a first load.
+        Assert.True(await cache.RefreshAsync());
+        var rotated = Assert.Single(CacheEvents(), e => e.Id.Id == 1002);
+        Assert.Equal("v1", rotated.GetStructuredStateValue("PreviousVersion"));
+        Assert.Equal("v2", rotated.GetStructuredStateValue("SecretVersion"));
+        Assert.Single(CacheEvents(), e => e.Id.Id == 1004);
+        Assert.Single(CacheEvents(), e => e.Id.Id == 1001);
+        Assert.Equal(2, failures.GetMeasurementSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task A_first_load_that_succeeds_is_reported_as_loaded_and_not_as_a_recovery()
+    {
+        Assert.True(await _app.Get<KeyVaultCredentialsCache>().RefreshAsync());
+
+        var loaded = Assert.Single(CacheEvents());
+        Assert.Equal(1001, loaded.Id.Id);
+        Assert.Equal("v1", loaded.GetStructuredStateValue("SecretVersion"));
+    }
+
+    [Fact]
+    public async Task A_failed_read_marks_its_span_as_an_error_with_the_cause_the_log_gives()
+    {
+        using var testSource = new ActivitySource("TokenFunction.Tests.KeyVaultSchedule");
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == TelemetryNames.ActivitySourceName || source == testSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        _vault.Failing = true;
+
+        // Under a span of the test's own, so that other tests' refreshes (the listener is process-wide) are told apart.
+        ActivityTraceId trace;
+        using (var test = testSource.StartActivity("test"))
+        {
+            trace = test!.TraceId;
+            Assert.False(await _app.Get<KeyVaultCredentialsCache>().RefreshAsync());
+        }
+
+        var refresh = Assert.Single(spans, s => s.TraceId == trace && s.DisplayName == ServiceActivities.RefreshSigningCredentials);
+        Assert.Equal(ActivityStatusCode.Error, refresh.Status);
+        Assert.Equal("Key Vault answered 503 (no error code).", refresh.StatusDescription);
+    }
+
+    [Fact]
+    public async Task A_blank_secret_in_the_vault_is_a_failed_read_naming_the_secret()
+    {
+        _vault.Secret = "   ";
+
+        Assert.False(await _app.Get<KeyVaultCredentialsCache>().RefreshAsync());
+
+        var failed = Assert.Single(CacheEvents(), e => e.Id.Id == 1003);
+        Assert.Equal("Key Vault secret 'videosdk-api-secret' is empty.", failed.GetStructuredStateValue("Failure"));
+    }
+
+    private List<FakeLogRecord> CacheEvents() =>
+        _app.Logs.Where(record => record.Category == typeof(KeyVaultCredentialsCache).FullName).ToList();
 }

@@ -12,7 +12,8 @@ public sealed class KeyVaultStartTests
     public async Task The_first_read_starts_before_any_hosted_service_starts_and_the_refresh_loop_does_not_read_again()
     {
         var vault = new ScriptedVault();
-        var clock = new ScheduleClock();
+        // The read's own timeout is armed on the clock too; the loop's wait is the timer this test follows.
+        var clock = new ScheduleClock { PassOver = new KeyVaultOptions().FetchTimeout };
         vault.Hold();
         using var app = new TestApp(
             new Dictionary<string, string?>

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
 
 namespace TokenFunction.Tests.Secrets;
@@ -68,39 +67,4 @@ internal sealed class ScriptedVault
         var properties = SecretModelFactory.SecretProperties(name: name, version: version);
         return Response.FromValue(SecretModelFactory.KeyVaultSecret(properties, Secret), Mock.Of<Response>());
     }
-}
-
-/// <summary>
-/// A <see cref="FakeTimeProvider"/> that also reports every timer armed on it, with its due time: the delay the
-/// refresh loop chose. A test waits for the loop to arm its timer instead of guessing how long that takes.
-/// </summary>
-internal sealed class ScheduleClock : TimeProvider
-{
-    private readonly Channel<TimeSpan> _armed = Channel.CreateUnbounded<TimeSpan>();
-
-    public FakeTimeProvider Fake { get; } = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
-
-    public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
-
-    public override long GetTimestamp() => Fake.GetTimestamp();
-
-    public override long TimestampFrequency => Fake.TimestampFrequency;
-
-    public override TimeZoneInfo LocalTimeZone => Fake.LocalTimeZone;
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        var timer = Fake.CreateTimer(callback, state, dueTime, period);
-        _armed.Writer.TryWrite(dueTime);
-        return timer;
-    }
-
-    /// <summary>The due time of the next timer armed (bounded only against a hang).</summary>
-    public async Task<TimeSpan> NextTimerAsync()
-    {
-        using var hang = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await _armed.Reader.ReadAsync(hang.Token);
-    }
-
-    public void Advance(TimeSpan by) => Fake.Advance(by);
 }

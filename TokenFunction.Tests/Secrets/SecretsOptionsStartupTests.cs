@@ -8,7 +8,8 @@ namespace TokenFunction.Tests.Secrets;
 /// <summary>The host validates these options when it starts: that must finish, and still refuse what it should.</summary>
 public sealed class SecretsOptionsStartupTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    /// <summary>Only against a hang (a dependency cycle among the options); validation itself takes milliseconds.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Theory]
     [InlineData("https://kv-test.vault.azure.net/", null)]
@@ -63,7 +64,8 @@ public sealed class SecretsOptionsStartupTests
         }
 
         var refusal = await Assert.ThrowsAsync<OptionsValidationException>(() => validation);
-        Assert.Contains("VideoSdk:ApiSecret is shorter than 32 bytes", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("VideoSdk:ApiSecret is shorter than 32 bytes (UTF-8): HS256 needs a key of at least 256 bits. "
+            + "Use the API secret from VideoSDK's dashboard (64 hex characters).", refusal.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, refusal.Message, StringComparison.Ordinal);
     }
 
@@ -75,5 +77,16 @@ public sealed class SecretsOptionsStartupTests
             .AddLogging()
             .AddTokenFunction(configuration)
             .BuildServiceProvider();
+    }
+
+    [Theory]
+    [InlineData("v7", "SigningCredentials(version: v7, key and secret redacted)")]
+    [InlineData(null, "SigningCredentials(version: n/a, key and secret redacted)")]
+    public void Credentials_formatted_by_accident_show_their_version_and_never_the_key_or_secret(string? version, string expected)
+    {
+        var credentials = new SigningCredentials("key-7f3a", "secret-0123456789abcdef0123456789abcdef", version);
+
+        Assert.Equal(expected, credentials.ToString());
+        Assert.Equal(expected, $"{credentials}");
     }
 }

@@ -32,7 +32,7 @@ public sealed class RefusalVolumeTests : IDisposable
         public ValueTask<CredentialsLookup> GetAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult(CredentialsLookup.Unavailable("Key Vault answered 403 (Forbidden).", TimeSpan.FromSeconds(5)));
 
-        public CredentialsHealth GetHealth() => new(false, "keyVault", null, "Key Vault answered 403 (Forbidden).");
+        public CredentialsHealth GetHealth() => new(false, "keyVault", null);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 
 namespace TokenFunction.Tests.TestInfrastructure;
@@ -27,12 +28,20 @@ public sealed class VideoSdkApiStandIn : IAsyncDisposable
 {
     private LoopbackServer? _server;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly Channel<RecordedRequest> _arrived = Channel.CreateUnbounded<RecordedRequest>();
     private readonly ConcurrentDictionary<string, JsonObject> _rooms = new(StringComparer.Ordinal);
     private int _disposed;
 
     public Uri BaseUrl => (_server ?? throw new InvalidOperationException("Not started.")).BaseAddress;
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
+
+    /// <summary>Waits for the next request to arrive (bounded only against a hang, never a timing assertion).</summary>
+    public async Task<RecordedRequest> NextRequestAsync()
+    {
+        using var hang = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await _arrived.Reader.ReadAsync(hang.Token).ConfigureAwait(false);
+    }
 
     /// <summary>When set and it returns a reply, that reply is sent instead of the room behaviour.</summary>
     public Func<RecordedRequest, StandInReply?>? Reply { get; set; }
@@ -57,11 +66,12 @@ public sealed class VideoSdkApiStandIn : IAsyncDisposable
             context.Request.ContentType,
             await reader.ReadToEndAsync().ConfigureAwait(false));
         _requests.Enqueue(recorded);
+        _arrived.Writer.TryWrite(recorded);
 
         var reply = Reply?.Invoke(recorded) ?? Behave(recorded);
-        if (reply.Delay > TimeSpan.Zero)
+        if (reply.Delay != TimeSpan.Zero)
         {
-            // The client gives up first; the aborted request cancels this wait.
+            // The client gives up first (Timeout.InfiniteTimeSpan: only the client ends it); the aborted request cancels this wait.
             await Task.Delay(reply.Delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             if (context.RequestAborted.IsCancellationRequested)
             {

@@ -20,17 +20,18 @@ internal static class BearerTokenReader
                 : BearerChallenge.InvalidToken("send exactly one Authorization header");
         }
 
+        // Header values arrive trimmed, so "Bearer " with nothing after it is "Bearer".
+        if (value.Trim().Equals(Scheme.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            return BearerChallenge.Missing("The Authorization header holds no token after 'Bearer'.");
+        }
+
         if (!value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
             return BearerChallenge.Missing("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'.");
         }
 
         var token = value[Scheme.Length..].Trim();
-        if (token.Length == 0)
-        {
-            return BearerChallenge.Missing("The Authorization header holds no token after 'Bearer'.");
-        }
-
         return token.Length > MaxTokenLength
             ? BearerChallenge.InvalidToken($"the token is longer than {MaxTokenLength} characters")
             : token;

@@ -12,5 +12,5 @@ internal sealed class ConfigurationCredentialsProvider(IOptions<VideoSdkOptions>
 
     public ValueTask<CredentialsLookup> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_lookup);
 
-    public CredentialsHealth GetHealth() => new(true, SourceName, null, null);
+    public CredentialsHealth GetHealth() => new(true, SourceName, null);
 }

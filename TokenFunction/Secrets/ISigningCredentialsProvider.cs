@@ -23,5 +23,8 @@ public sealed record CredentialsLookup(SigningCredentials? Credentials, string? 
         new(ErrorCodes.SigningCredentialsUnavailable, $"{cannot} right now: {UnavailableReason} Retry later.") { RetryAfter = RetryAfter };
 }
 
-/// <summary>What the health endpoint may reveal: whether signing works and why not, never a key, secret or version.</summary>
-public sealed record CredentialsHealth(bool Ready, string Source, DateTimeOffset? LoadedAt, string? Reason);
+/// <summary>
+/// What the health endpoint may reveal: whether signing works and since when, never a key, secret or version. Why
+/// it does not is the log's (each failed read is an event with its cause), not the health answer's.
+/// </summary>
+public sealed record CredentialsHealth(bool Ready, string Source, DateTimeOffset? LoadedAt);

@@ -26,7 +26,6 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
     private Task<bool>? _inFlight;
     private bool _attempted;
     private int _consecutiveFailures;
-    private string? _lastFailure;
 
     public KeyVaultCredentialsCache(
         KeyVaultCredentialsLoader loader,
@@ -72,21 +71,10 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
                 : CredentialsLookup.Available(current.Credentials);
         }
 
-        Task<bool> firstLoad;
-        lock (_gate)
+        var firstLoad = FirstLoadToJoin();
+        if (firstLoad is null)
         {
-            if (_inFlight is not null)
-            {
-                firstLoad = _inFlight;
-            }
-            else if (!_attempted)
-            {
-                firstLoad = StartRefreshLocked();
-            }
-            else
-            {
-                return CredentialsLookup.Unavailable("The signing secret has not been loaded from Key Vault yet.", RetryAfter());
-            }
+            return CredentialsLookup.Unavailable("The signing secret has not been loaded from Key Vault yet.", RetryAfter());
         }
 
         await firstLoad.WaitAsync(cancellationToken);
@@ -105,19 +93,18 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
         }
     }
 
-    public CredentialsHealth GetHealth()
-    {
-        var current = Volatile.Read(ref _current);
-        if (current is null)
-        {
-            return new CredentialsHealth(false, SourceName, null,
-                Volatile.Read(ref _lastFailure) ?? "The signing secret has not been loaded yet.");
-        }
+    public CredentialsHealth GetHealth() =>
+        Volatile.Read(ref _current) is { } current
+            ? new CredentialsHealth(!IsTooStale(current), SourceName, current.LoadedAt)
+            : new CredentialsHealth(false, SourceName, null);
 
-        return IsTooStale(current)
-            ? new CredentialsHealth(false, SourceName, current.LoadedAt,
-                $"The last successful refresh is older than {_options.MaxStaleness}: {Volatile.Read(ref _lastFailure)}")
-            : new CredentialsHealth(true, SourceName, current.LoadedAt, null);
+    /// <summary>The read under way, or the first one started now; null once a first read has failed (the schedule retries).</summary>
+    private Task<bool>? FirstLoadToJoin()
+    {
+        lock (_gate)
+        {
+            return _inFlight ?? (_attempted ? null : StartRefreshLocked());
+        }
     }
 
     private Task<bool> StartRefreshLocked()
@@ -135,11 +122,10 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
         using var activity = ServiceActivities.Source.StartActivity(ServiceActivities.RefreshSigningCredentials);
         try
         {
-            var credentials = await _loader.LoadAsync(CancellationToken.None);
+            var credentials = await _loader.LoadAsync();
             var previous = Volatile.Read(ref _current);
             Volatile.Write(ref _current, new LoadedCredentials(credentials, _timeProvider.GetUtcNow()));
             var failuresBefore = Interlocked.Exchange(ref _consecutiveFailures, 0);
-            Volatile.Write(ref _lastFailure, null);
             if (failuresBefore > 0)
             {
                 LogRecovered(failuresBefore);
@@ -162,7 +148,6 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
         {
             var failures = Interlocked.Increment(ref _consecutiveFailures);
             var description = KeyVaultFailure.Describe(exception);
-            Volatile.Write(ref _lastFailure, description);
             _metrics.KeyVaultRefreshFailed(KeyVaultFailure.Classify(exception));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, description);
             LogRefreshFailed(failures, description, NextRefreshDelay);

@@ -12,15 +12,17 @@ namespace TokenFunction.Secrets;
 internal sealed class KeyVaultCredentialsLoader(
     SecretClient client,
     IOptions<KeyVaultOptions> keyVaultOptions,
-    IOptions<VideoSdkOptions> videoSdkOptions)
+    IOptions<VideoSdkOptions> videoSdkOptions,
+    TimeProvider timeProvider)
 {
     private readonly KeyVaultOptions _vault = keyVaultOptions.Value;
     private readonly string? _plainApiKey = string.IsNullOrWhiteSpace(videoSdkOptions.Value.ApiKey) ? null : videoSdkOptions.Value.ApiKey;
 
-    public async Task<SigningCredentials> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Ends only by its own timeout: the read is shared by every waiting request (the cache), so none of them may cancel it.</summary>
+    public async Task<SigningCredentials> LoadAsync()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_vault.FetchTimeout);
+        // On the app's clock, like every other bound, so a test can run out the timeout without waiting for it.
+        using var timeout = new CancellationTokenSource(_vault.FetchTimeout, timeProvider);
 
         try
         {
@@ -39,7 +41,7 @@ internal sealed class KeyVaultCredentialsLoader(
                 ? new SigningCredentials(apiKey, apiSecret, secret.Properties.Version)
                 : throw new InvalidDataException(SigningCredentials.TooShort($"Key Vault secret '{_vault.ApiSecretName}'"));
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             throw new TimeoutException($"Reading the VideoSDK credentials from Key Vault took longer than {_vault.FetchTimeout} ({KeyVaultOptions.SectionName}:{nameof(KeyVaultOptions.FetchTimeout)}).");
         }
