@@ -76,7 +76,7 @@ internal static class ContractScenarios
         ["POST /rooms 429"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.TooManyRequests, RetryAfter: "3")),
         ["POST /rooms 502"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.Unauthorized)),
         ["POST /rooms 503"] = () => Rooms(bed => bed.CreateAsync(), configure: WithoutCredentials),
-        ["POST /rooms 504"] = () => Rooms(bed => bed.CreateAsync(), reply: new(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30))),
+        ["POST /rooms 504"] = () => Rooms(bed => TimedOutAsync(bed, bed.StartCreate(FakeHttpRequestData.Create("POST", "/api/rooms"))), reply: NoAnswer),
         ["GET /rooms/{roomId} 200"] = () => Rooms(bed => { bed.VideoSdk.AddRoom(Room); return bed.ValidateAsync(Room); }),
         ["GET /rooms/{roomId} 400"] = () => Rooms(bed => bed.ValidateAsync("a b")),
         ["GET /rooms/{roomId} 401"] = () => SignedInRooms(bed => bed.ValidateAsync(Room, bearerToken: "not-a-jwt")),
@@ -85,7 +85,7 @@ internal static class ContractScenarios
         ["GET /rooms/{roomId} 429"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.TooManyRequests)),
         ["GET /rooms/{roomId} 502"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.Unauthorized)),
         ["GET /rooms/{roomId} 503"] = () => Rooms(bed => bed.ValidateAsync(Room), configure: WithoutCredentials),
-        ["GET /rooms/{roomId} 504"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.OK, Delay: TimeSpan.FromSeconds(30))),
+        ["GET /rooms/{roomId} 504"] = () => Rooms(bed => TimedOutAsync(bed, bed.StartValidate(Room)), reply: NoAnswer),
     };
 
     /// <summary>The request behind each named example in components/examples.</summary>
@@ -194,6 +194,16 @@ internal static class ContractScenarios
     {
         using var app = new TestApp(configure: configure);
         return ReadResponse.From(await app.CallHealthAsync(method));
+    }
+
+    private static readonly StandInReply NoAnswer = new(HttpStatusCode.OK, Delay: Timeout.InfiniteTimeSpan);
+
+    /// <summary>VideoSDK never answers; the app's timeouts run out on the bed's clock, moved past the total bound.</summary>
+    private static async Task<ReadResponse> TimedOutAsync(RoomsTestBed bed, Task<HttpResponseData> call)
+    {
+        await bed.VideoSdk.NextRequestAsync();
+        bed.Clock.Advance(RoomsTestBed.TotalTimeout);
+        return ReadResponse.From(await call);
     }
 
     private static async Task<ReadResponse> Rooms(
