@@ -65,7 +65,7 @@ public static class LoadRunReport
             });
             var ratio = subjects.Contains(Subject.Floor)
                 ? " " + string.Join(", ", subjects.Where(s => s != Subject.Floor).Select(s =>
-                    $"{s.ToString().ToLowerInvariant()} {Median(runs.Where(r => r.Subject == s).Select(r => Step(r).RequestsPerSecond)) / Median(runs.Where(r => r.Subject == Subject.Floor).Select(r => Step(r).RequestsPerSecond)):0.00}×")) + " |"
+                    $"{s.ToString().ToLowerInvariant()} {MedianOf(runs, s, r => Step(r).RequestsPerSecond) / MedianOf(runs, Subject.Floor, r => Step(r).RequestsPerSecond):0.00}×")) + " |"
                 : "";
             text.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {string.Join(" | ", cells)} |{ratio}");
         }
@@ -86,7 +86,7 @@ public static class LoadRunReport
             });
             var ratio = subjects.Contains(Subject.Floor)
                 ? " " + string.Join(", ", subjects.Where(s => s != Subject.Floor).Select(s =>
-                    $"{s.ToString().ToLowerInvariant()} {Median(runs.Where(r => r.Subject == s).Select(r => Step(r).WorkerCpuUsPerRequest)) / Median(runs.Where(r => r.Subject == Subject.Floor).Select(r => Step(r).WorkerCpuUsPerRequest)):0.00}×")) + " |"
+                    $"{s.ToString().ToLowerInvariant()} {MedianOf(runs, s, r => Step(r).WorkerCpuUsPerRequest) / MedianOf(runs, Subject.Floor, r => Step(r).WorkerCpuUsPerRequest):0.00}×")) + " |"
                 : "";
             text.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {string.Join(" | ", cells)} |{ratio}");
         }
@@ -142,10 +142,9 @@ public static class LoadRunReport
     public static string ReadmeSummary(LoadRunOptions options, IReadOnlyList<RunResult> runs)
     {
         var subjects = options.Subjects;
-        double MedianOf(Subject subject, Func<RunResult, double> value) => Median(runs.Where(r => r.Subject == subject).Select(value));
         string Of(Subject subject, Func<RunResult, double> value, string format) => Spread(runs.Where(r => r.Subject == subject).Select(value), format);
         string Ratio(Subject subject, Func<RunResult, double> value) =>
-            (MedianOf(subject, value) / MedianOf(Subject.Floor, value)).ToString("0.00", CultureInfo.InvariantCulture) + "×";
+            (MedianOf(runs, subject, value) / MedianOf(runs, Subject.Floor, value)).ToString("0.00", CultureInfo.InvariantCulture) + "×";
         StepResult? Step(RunResult r, int concurrency) => r.Steady.SingleOrDefault(t => t.Concurrency == concurrency);
 
         var text = new StringBuilder();
@@ -185,12 +184,12 @@ public static class LoadRunReport
 
         if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Exporting))
         {
-            var added = MedianOf(Subject.Exporting, r => r.StartToFirstResponse.TotalMilliseconds) - MedianOf(Subject.Local, r => r.StartToFirstResponse.TotalMilliseconds);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| exporting over OTLP: cold start added (ms) | | {added:+0;-0;0} | | ≤ +100 |");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| exporting over OTLP: cold start added (ms) | | {ExportingAdds(runs, r => r.StartToFirstResponse.TotalMilliseconds)} | | ≤ +100 |");
             if (options.Concurrencies.Contains(8))
             {
-                var change = MedianOf(Subject.Exporting, r => Step(r, 8)!.RequestsPerSecond) / MedianOf(Subject.Local, r => Step(r, 8)!.RequestsPerSecond) - 1;
-                text.AppendLine(CultureInfo.InvariantCulture, $"| exporting over OTLP: requests/s at concurrency 8 | | {change * 100:+0.0;-0.0;0.0} % | | ≥ −10 % |");
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| exporting over OTLP: requests/s at concurrency 8 | | {ExportingChanges(runs, r => Step(r, 8)!.RequestsPerSecond)} | | ≥ −10 % |");
             }
         }
 
@@ -214,26 +213,31 @@ public static class LoadRunReport
     /// <summary>What exporting telemetry costs: the exporting subject against local mode, medians of each.</summary>
     private static void TelemetryCost(StringBuilder text, LoadRunOptions options, IReadOnlyList<RunResult> runs)
     {
-        double MedianOf(Subject subject, Func<RunResult, double> value) => Median(runs.Where(r => r.Subject == subject).Select(value));
-        string Added(Func<RunResult, double> value) =>
-            (MedianOf(Subject.Exporting, value) - MedianOf(Subject.Local, value)).ToString("+0;-0;0", CultureInfo.InvariantCulture);
-        string Change(Func<RunResult, double> value) =>
-            ((MedianOf(Subject.Exporting, value) / MedianOf(Subject.Local, value) - 1) * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
-
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Telemetry cost: local mode exporting over OTLP to {options.OtlpEndpoint} against local mode without an exporter (medians):");
         text.AppendLine();
         text.AppendLine("| measure | change |");
         text.AppendLine("| --- | --- |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| cold start, process start → first response (ms) | {Added(r => r.StartToFirstResponse.TotalMilliseconds)} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU time to the first response (ms) | {Added(r => r.CpuToFirstResponse.TotalMilliseconds)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| cold start, process start → first response (ms) | {ExportingAdds(runs, r => r.StartToFirstResponse.TotalMilliseconds)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU time to the first response (ms) | {ExportingAdds(runs, r => r.CpuToFirstResponse.TotalMilliseconds)} |");
         foreach (var concurrency in options.Concurrencies)
         {
             StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| requests/s at concurrency {concurrency} | {Change(r => Step(r).RequestsPerSecond)} |");
-            text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU per request at concurrency {concurrency} | {Change(r => Step(r).WorkerCpuUsPerRequest)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| requests/s at concurrency {concurrency} | {ExportingChanges(runs, r => Step(r).RequestsPerSecond)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker CPU per request at concurrency {concurrency} | {ExportingChanges(runs, r => Step(r).WorkerCpuUsPerRequest)} |");
         }
     }
+
+    /// <summary>What exporting adds to a measure, against local mode (medians).</summary>
+    private static string ExportingAdds(IReadOnlyList<RunResult> runs, Func<RunResult, double> value) =>
+        (MedianOf(runs, Subject.Exporting, value) - MedianOf(runs, Subject.Local, value)).ToString("+0;-0;0", CultureInfo.InvariantCulture);
+
+    /// <summary>How exporting changes a measure, in per cent of local mode's (medians).</summary>
+    private static string ExportingChanges(IReadOnlyList<RunResult> runs, Func<RunResult, double> value) =>
+        ((MedianOf(runs, Subject.Exporting, value) / MedianOf(runs, Subject.Local, value) - 1) * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
+
+    private static double MedianOf(IReadOnlyList<RunResult> runs, Subject subject, Func<RunResult, double> value) =>
+        Median(runs.Where(r => r.Subject == subject).Select(value));
 
     private static string Label(Subject subject, LoadRunOptions options) => subject switch
     {
