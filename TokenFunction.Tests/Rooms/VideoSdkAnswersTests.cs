@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using TokenFunction.Rooms;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Rooms;
@@ -103,6 +106,21 @@ public sealed class VideoSdkAnswersTests : IAsyncLifetime
         var problem = (await _bed.CreateAsync()).AssertProblem(HttpStatusCode.BadRequest, "room_request_rejected");
 
         Assert.Equal($"VideoSDK refused to create a room (422): {reason}", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Each_room_call_is_logged_with_its_operation_and_room_or_its_error_code_and_detail()
+    {
+        var created = (await _bed.CreateAsync()).Json.GetProperty("roomId").GetString();
+        _bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.NotFound);
+        await _bed.ValidateAsync("abcd-efgh-ijkl");
+
+        var calls = _bed.App.Logs.Where(r => r.Category == typeof(VideoSdkRoomsClient).FullName).ToList();
+        Assert.Equal([4001, 4002], calls.Select(r => r.Id.Id));
+        Assert.Equal([LogLevel.Information, LogLevel.Debug], calls.Select(r => r.Level));
+        Assert.Equal(("create", created), (calls[0].GetStructuredStateValue("Operation"), calls[0].GetStructuredStateValue("RoomId")));
+        Assert.Equal(("validate", "room_not_found", "No room 'abcd-efgh-ijkl' exists in this VideoSDK project."),
+            (calls[1].GetStructuredStateValue("Operation"), calls[1].GetStructuredStateValue("ErrorCode"), calls[1].GetStructuredStateValue("Detail")));
     }
 
     private static string HttpDate(DateTimeOffset at) => at.ToString("r", CultureInfo.InvariantCulture);
