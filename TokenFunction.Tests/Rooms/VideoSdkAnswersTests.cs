@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using TokenFunction.Rooms;
@@ -93,6 +95,7 @@ public sealed class VideoSdkAnswersTests : IAsyncLifetime
         // Deeper than anything VideoSDK sends: not parsed further.
         { """{"deep":""" + new string('[', 10) + new string(']', 10) + ""","message":"m"}""", "no reason given" },
         { "not json", "no reason given" },
+        { """{"message":""}""", "no reason given" },
         { JsonSerializer.Serialize(new { message = new string('x', 200) }), new string('x', 200) },
         { JsonSerializer.Serialize(new { message = new string('x', 201) }), new string('x', 200) + "…" },
     };
@@ -106,6 +109,59 @@ public sealed class VideoSdkAnswersTests : IAsyncLifetime
         var problem = (await _bed.CreateAsync()).AssertProblem(HttpStatusCode.BadRequest, "room_request_rejected");
 
         Assert.Equal($"VideoSDK refused to create a room (422): {reason}", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_failed_validation_says_which_call_failed()
+    {
+        _bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.ServiceUnavailable);
+
+        var problem = (await _bed.ValidateAsync("abcd-efgh-ijkl")).AssertProblem(HttpStatusCode.BadGateway, "upstream_error");
+
+        Assert.Equal("VideoSDK failed to validate the room (it answered 503); retry later.", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"roomId":"abcd-efgh-ijkl","disabled":true}""", true)]
+    [InlineData("""{"roomId":"abcd-efgh-ijkl","disabled":false}""", false)]
+    [InlineData("""{"roomId":"abcd-efgh-ijkl"}""", false)]
+    public async Task A_room_is_disabled_only_when_VideoSDK_says_so(string answer, bool disabled)
+    {
+        _bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.OK, answer);
+
+        var response = await _bed.ValidateAsync("abcd-efgh-ijkl");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(disabled, response.Json.GetProperty("disabled").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_base_url_with_a_path_keeps_it_whether_or_not_it_ends_in_a_slash()
+    {
+        // A proxy in front of VideoSDK under a path of its own, written without the trailing slash.
+        await using var bed = await RoomsTestBed.StartAsync(new Dictionary<string, string?>
+        {
+            ["Rooms:VideoSdkBaseUrl"] = _bed.VideoSdk.BaseUrl + "videosdk",
+        });
+
+        await bed.ValidateAsync("abcd-efgh-ijkl");
+
+        Assert.Equal("/videosdk/v2/rooms/validate/abcd-efgh-ijkl", Assert.Single(_bed.VideoSdk.Requests).Path);
+    }
+
+    [Fact]
+    public async Task When_the_HttpClient_backstop_ends_a_call_before_the_pipeline_does_the_caller_gets_a_504_naming_it()
+    {
+        // The backstop is on the real clock; the pipeline's own timeouts are on the bed's, which stays put. So only
+        // the backstop can end this call, however slow the machine: shortened here so the test does not wait 9 s.
+        await using var bed = await RoomsTestBed.StartAsync(configure: services =>
+            services.Configure<HttpClientFactoryOptions>(nameof(VideoSdkRoomsClient),
+                options => options.HttpClientActions.Add(http => http.Timeout = TimeSpan.FromMilliseconds(100))));
+        bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.OK, Delay: Timeout.InfiniteTimeSpan);
+
+        var problem = (await bed.ValidateAsync("abcd-efgh-ijkl")).AssertProblem(HttpStatusCode.GatewayTimeout, "upstream_timeout");
+
+        Assert.Equal("VideoSDK did not validate the room within 0.1 s; retry later.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
