@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -71,6 +72,25 @@ public sealed class AuthorityMetadataTests : IAsyncLifetime, IDisposable
         Assert.Equal(nameof(HttpRequestException), failure.Tags[TelemetryNames.Attributes.ErrorType]);
         // The log names the document retriever's failure, the one the metadata manager wraps.
         Assert.Equal(nameof(IOException), Assert.Single(app.App.Logs, log => log.Id.Id == 3002).GetStructuredStateValue("Failure"));
+    }
+
+    [Fact]
+    public async Task Keys_the_discovery_document_places_at_a_plain_http_address_are_not_fetched_and_callers_get_a_503()
+    {
+        var keySetFetches = 0;
+        await using var plainHttp = await LoopbackServer.StartAsync(tlsCertificate: null, context =>
+        {
+            Interlocked.Increment(ref keySetFetches);
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(_provider.KeySetJson());
+        });
+        _provider.KeySetAddress = new Uri(plainHttp.BaseAddress, "keys");
+
+        (await _app.PostAsync(_provider.IssueToken())).AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
+
+        // Keys over plain http could be swapped by anyone on the path: not even asked for.
+        Assert.Equal(0, Volatile.Read(ref keySetFetches));
+        _app.AssertNoTokenIssued();
     }
 
     [Fact]
