@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Azure.Functions.Worker.Http;
 using TokenFunction.Problems;
 
@@ -35,13 +36,23 @@ internal static class JsonBodyReader
     /// <returns>The body, or null when it is longer than <see cref="HttpLimits.MaxBodyBytes"/>.</returns>
     private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
     {
-        // One byte more than allowed is enough to know the body is too large; nothing beyond it is read.
-        var buffer = new byte[HttpLimits.MaxBodyBytes + 1];
-        var filled = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        // One byte more than allowed is enough to know the body is too large; nothing beyond it is read. The
+        // bound-sized buffer is borrowed, and the body (a few dozen bytes, as a rule) copied out of it: a new
+        // buffer of the bound for every request was the largest allocation on the token path.
+        var buffer = ArrayPool<byte>.Shared.Rent(HttpLimits.MaxBodyBytes + 1);
+        try
+        {
+            var filled = await body.ReadAtLeastAsync(buffer.AsMemory(0, HttpLimits.MaxBodyBytes + 1), HttpLimits.MaxBodyBytes + 1,
+                throwOnEndOfStream: false, cancellationToken);
 
-        // Typed null: an untyped one converts to an empty Memory<byte> (through byte[]), which made an
-        // oversized body without Content-Length read as an empty body.
-        return filled > HttpLimits.MaxBodyBytes ? (ReadOnlyMemory<byte>?)null : buffer.AsMemory(0, filled);
+            // Typed null: an untyped one converts to an empty Memory<byte> (through byte[]), which made an
+            // oversized body without Content-Length read as an empty body.
+            return filled > HttpLimits.MaxBodyBytes ? (ReadOnlyMemory<byte>?)null : buffer.AsSpan(0, filled).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool IsJsonContentType(HttpRequestData request) =>

@@ -18,7 +18,7 @@ public sealed class VideoSdkTokenMinter(TimeProvider timeProvider)
     private static readonly string[] ManagementPermissions = [Permissions.AllowJoin];
 
     private readonly JwtEncoder _encoder =
-        new(new HmacSha256JwtAlgorithm(), new SystemTextJsonJwtSerializer(), new JwtBase64UrlEncoder());
+        new(new HmacSha256JwtAlgorithm(), new SystemTextJsonJwtSerializer(), new Base64UrlCodec());
 
     /// <summary>A client token: role <c>rtc</c> only, so it can run a meeting but never call the REST API.</summary>
     public IssuedToken Mint(TokenGrant grant, SigningCredentials credentials)
