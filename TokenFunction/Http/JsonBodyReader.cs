@@ -39,11 +39,11 @@ internal static class JsonBodyReader
         // One byte more than allowed is enough to know the body is too large; nothing beyond it is read. The
         // bound-sized buffer is borrowed, and the body (a few dozen bytes, as a rule) copied out of it: a new
         // buffer of the bound for every request was the largest allocation on the token path.
-        var buffer = ArrayPool<byte>.Shared.Rent(HttpLimits.MaxBodyBytes + 1);
+        const int readAtMost = HttpLimits.MaxBodyBytes + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(readAtMost);
         try
         {
-            var filled = await body.ReadAtLeastAsync(buffer.AsMemory(0, HttpLimits.MaxBodyBytes + 1), HttpLimits.MaxBodyBytes + 1,
-                throwOnEndOfStream: false, cancellationToken);
+            var filled = await body.ReadAtLeastAsync(buffer.AsMemory(0, readAtMost), readAtMost, throwOnEndOfStream: false, cancellationToken);
 
             // Typed null: an untyped one converts to an empty Memory<byte> (through byte[]), which made an
             // oversized body without Content-Length read as an empty body.
