@@ -12,8 +12,9 @@ namespace TokenFunction.Tests.Rooms;
 
 /// <summary>
 /// What a caller is told when VideoSDK refuses or fails a room call: how long to wait after VideoSDK's 429 in
-/// each form its Retry-After can take, which of VideoSDK's statuses the caller can fix, and VideoSDK's own
-/// reason, relayed bounded and only when it is text.
+/// each form its Retry-After can take, which of VideoSDK's statuses the caller can fix, VideoSDK's own reason
+/// (relayed bounded and only when it is text), the backstop timeout's 504. Also how VideoSDK's answers and
+/// address are read (a room's <c>disabled</c>, a base URL with a path) and what an operator reads of each call.
 /// </summary>
 public sealed class VideoSdkAnswersTests : IAsyncLifetime
 {
