@@ -1,10 +1,14 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.Callers;
 using TokenFunction.Functions;
 using TokenFunction.Problems;
+using TokenFunction.Telemetry;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
@@ -44,6 +48,49 @@ public sealed class AuthorityMetadataTests : IAsyncLifetime, IDisposable
 
         // The manager honours one refresh request per refresh interval (5 minutes by default).
         Assert.InRange(_provider.KeySetFetches - fetchesBefore, 0, 1);
+    }
+
+    [Fact]
+    public async Task Each_fetch_of_the_provider_s_documents_is_counted_and_a_failed_one_by_its_cause()
+    {
+        using var fetches = new MetricCollector<long>(_app.App.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.OpenIdMetadataFetches);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken())).Status);
+
+        // The discovery document and the key set.
+        Assert.Equal([(1L, false), (1L, false)],
+            fetches.GetMeasurementSnapshot().Select(m => (m.Value, m.Tags.ContainsKey(TelemetryNames.Attributes.ErrorType))));
+
+        var closed = await OpenIdProviderStandIn.StartAsync();
+        using var app = new CallerTestApp(closed);
+        using var failed = new MetricCollector<long>(app.App.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.OpenIdMetadataFetches);
+        await closed.DisposeAsync();
+
+        (await app.PostAsync(closed.IssueToken())).AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
+
+        // The cause (nobody listening), not the library's wrapper around it.
+        var failure = Assert.Single(failed.GetMeasurementSnapshot());
+        Assert.Equal(nameof(HttpRequestException), failure.Tags[TelemetryNames.Attributes.ErrorType]);
+        // The log names the document retriever's failure, the one the metadata manager wraps.
+        Assert.Equal(nameof(IOException), Assert.Single(app.App.Logs, log => log.Id.Id == 3002).GetStructuredStateValue("Failure"));
+    }
+
+    [Fact]
+    public async Task Keys_the_discovery_document_places_at_a_plain_http_address_are_not_fetched_and_callers_get_a_503()
+    {
+        var keySetFetches = 0;
+        await using var plainHttp = await LoopbackServer.StartAsync(tlsCertificate: null, context =>
+        {
+            Interlocked.Increment(ref keySetFetches);
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(_provider.KeySetJson());
+        });
+        _provider.KeySetAddress = new Uri(plainHttp.BaseAddress, "keys");
+
+        (await _app.PostAsync(_provider.IssueToken())).AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
+
+        // Keys over plain http could be swapped by anyone on the path: not even asked for.
+        Assert.Equal(0, Volatile.Read(ref keySetFetches));
+        _app.AssertNoTokenIssued();
     }
 
     [Fact]

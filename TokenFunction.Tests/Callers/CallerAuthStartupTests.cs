@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
 using TokenFunction.Tests.TestInfrastructure;
@@ -55,6 +57,38 @@ public sealed class CallerAuthStartupTests
 
         Assert.IsType<AnonymousCallerAuthenticator>(app.Get<ICallerAuthenticator>());
         Assert.Contains(app.Logs, log => log.Id.Id == 3012 && log.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    public static TheoryData<Dictionary<string, string?>, int, LogLevel> Modes => new()
+    {
+        {
+            new() { ["CallerAuth:Authority"] = "https://login.example.com/t", ["CallerAuth:Audiences:0"] = "api://x", ["CallerAuth:Audiences:1"] = "api://y",
+                ["CallerAuth:Roles:moderator:Permissions:0"] = "allow_mod" },
+            3010, LogLevel.Information
+        },
+        { new() { [InAzure] = "instance-1", ["CallerAuth:AllowAnonymous"] = "true" }, 3011, LogLevel.Warning },
+        { new(), 3012, LogLevel.Warning },
+    };
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task At_start_up_the_app_says_who_may_get_tokens_and_the_rate_limit(Dictionary<string, string?> settings, int modeEvent, LogLevel level)
+    {
+        settings["RateLimit:Burst"] = "7";
+        settings["RateLimit:TokensPerPeriod"] = "3";
+        settings["RateLimit:ReplenishmentPeriod"] = "00:00:20";
+        using var app = new TestApp(settings);
+
+        await app.Get<IEnumerable<IHostedService>>().OfType<CallerAuthModeReporter>().Single().StartAsync(CancellationToken.None);
+
+        var lines = app.Logs.Where(log => log.Category == typeof(CallerAuthModeReporter).FullName).ToList();
+        Assert.Equal([(modeEvent, level), (3013, LogLevel.Information)], lines.Select(log => (log.Id.Id, log.Level)));
+        Assert.Equal("Rate limit per caller and per instance: bursts of 7, 3 per 00:00:20", lines[1].Message);
+        if (modeEvent == 3010)
+        {
+            Assert.Equal("Callers must send a bearer token from https://login.example.com/t for audience [\"api://x\",\"api://y\"]; participant id from claim sub, "
+                + "roles from claim roles; role rules: [\"moderator\"]", lines[0].Message);
+        }
     }
 
     private const string AuthorityRefused = "CallerAuth:Authority must be the provider's https:// issuer URL without query or fragment, "

@@ -116,6 +116,8 @@ public sealed class ProblemWriterTests
     [InlineData("PUT", "'PUT'")]
     [InlineData("a\tb\nc", "'a\\u0009b\\u000Ac'")]
     [InlineData("with space", "'with space'")]
+    [InlineData("a\u0001b", "'a\\u0001b'")]
+    [InlineData("no\u00A0break", "'no\\u00A0break'")]
     public void Caller_values_are_echoed_quoted_with_control_characters_escaped(string? value, string expected) =>
         Assert.Equal(expected, Describe.Value(value));
 

@@ -66,5 +66,6 @@ public sealed class ManagementTokenSourceTests
         Assert.False(outcome.Succeeded);
         Assert.Equal("signing_credentials_unavailable", outcome.Problem.Error.Code);
         Assert.Equal(TimeSpan.FromSeconds(3), outcome.Problem.RetryAfter);
+        Assert.Equal("VideoSDK cannot be called right now: not loaded yet. Retry later.", outcome.Problem.Detail);
     }
 }

@@ -41,6 +41,18 @@ public sealed class RoomsOptionsValidatorTests
         Assert.Contains(setting, result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData(999)]
+    [InlineData(60_001)]
+    public void An_attempt_timeout_outside_1_second_to_1_minute_is_refused_with_the_bounds(int milliseconds)
+    {
+        var attempt = TimeSpan.FromMilliseconds(milliseconds);
+
+        var result = Validate(new RoomsOptions { AttemptTimeout = attempt, TotalTimeout = TimeSpan.FromMinutes(1) });
+
+        Assert.Contains($"Rooms:AttemptTimeout must be from 00:00:01 to 00:01:00; it is {attempt}.", result.FailureMessage);
+    }
+
     [Fact]
     public void Total_timeout_may_not_be_shorter_than_one_attempt()
     {

@@ -94,6 +94,16 @@ public sealed class SignedInRoomCallersTests(OpenIdProviderFixture provider) : I
     }
 
     [Fact]
+    public async Task A_blank_creator_role_is_refused_at_start_up_when_callers_sign_in()
+    {
+        await using var bed = await RoomsTestBed.StartSignedInAsync(provider, new Dictionary<string, string?> { ["Rooms:CreatorRoles:1"] = " " });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => bed.App.Get<IOptions<RoomsOptions>>().Value);
+
+        Assert.Equal("Rooms:CreatorRoles must not contain empty roles.", Assert.Single(failure.Failures));
+    }
+
+    [Fact]
     public void Rooms_CreatorRoles_is_refused_at_start_up_in_anonymous_mode()
     {
         using var app = new TestApp(new Dictionary<string, string?> { ["Rooms:CreatorRoles:0"] = "host" });

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using TokenFunction.Functions;
 using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
@@ -39,9 +40,11 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
         _app = VaultModeApp(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
     }
 
-    private TestApp VaultModeApp(TimeSpan refreshInterval, TimeSpan maxStaleness) => new(
+    private TestApp VaultModeApp(TimeSpan refreshInterval, TimeSpan maxStaleness, bool keyInVault = false) => new(
         new Dictionary<string, string?>
         {
+            // Empty: the key is read from the vault beside the secret, a load is two reads.
+            ["VideoSdk:ApiKey"] = keyInVault ? "" : TestApp.ApiKey,
             ["KeyVault:VaultUri"] = "https://kv-schedule.vault.azure.net/",
             ["KeyVault:RefreshInterval"] = refreshInterval.ToString("c"),
             ["KeyVault:MaxStaleness"] = maxStaleness.ToString("c"),
@@ -311,6 +314,38 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
         Assert.Equal("Key Vault secret 'videosdk-api-secret' is empty.", failed.GetStructuredStateValue("Failure"));
     }
 
-    private List<FakeLogRecord> CacheEvents() =>
-        _app.Logs.Where(record => record.Category == typeof(KeyVaultCredentialsCache).FullName).ToList();
+    [Fact]
+    public async Task A_key_read_still_under_way_when_the_secret_has_answered_ends_at_the_fetch_timeout_and_is_logged_as_one()
+    {
+        using var app = VaultModeApp(TimeSpan.FromMinutes(5), TimeSpan.FromHours(1), keyInVault: true);
+        using var failures = new MetricCollector<long>(app.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.KeyVaultRefreshFailures);
+        var options = app.Get<IOptions<KeyVaultOptions>>().Value;
+        _vault.Hold(options.ApiKeySecretName);
+
+        // On the thread pool: the test thread has to stay free to move the clock whatever the read does with its own.
+        var request = Task.Run(() => RequestTokenAsync(app));
+        await _clock.NextTimerAsync(due => due == FetchTimeout, CancellationToken.None);
+        Assert.Equal(new[] { options.ApiSecretName, options.ApiKeySecretName }.Order(), new[] { await _vault.NextReadAsync(), await _vault.NextReadAsync() }.Order());
+
+        // The secret has answered; the key has not. Not a tick early...
+        _clock.Advance(FetchTimeout - Tick);
+        Assert.False(request.IsCompleted);
+        Assert.Equal(0, _vault.CancelledReads);
+        // ...and at the bound the read ends, the key's read with it.
+        _clock.Advance(Tick);
+
+        var refused = await request;
+        refused.AssertProblem(HttpStatusCode.ServiceUnavailable, "signing_credentials_unavailable");
+        Assert.Equal("1", refused.Header("Retry-After"));
+        Assert.Equal(1, _vault.CancelledReads);
+        var failed = Assert.Single(CacheEvents(app), e => e.Id.Id == 1003);
+        Assert.Equal("Reading the VideoSDK credentials from Key Vault took longer than 00:00:45 (KeyVault:FetchTimeout).",
+            failed.GetStructuredStateValue("Failure"));
+        Assert.Equal("timeout", Assert.Single(failures.GetMeasurementSnapshot()).Tags[TelemetryNames.Attributes.ErrorType]);
+    }
+
+    private List<FakeLogRecord> CacheEvents() => CacheEvents(_app);
+
+    private static List<FakeLogRecord> CacheEvents(TestApp app) =>
+        app.Logs.Where(record => record.Category == typeof(KeyVaultCredentialsCache).FullName).ToList();
 }

@@ -15,7 +15,9 @@ internal sealed class ScriptedVault
     private readonly Mock<SecretClient> _client = new();
     private readonly Channel<string> _readsStarted = Channel.CreateUnbounded<string>();
     private TaskCompletionSource? _hold;
+    private string? _heldName;
     private int _reads;
+    private int _cancelledReads;
     private int _version;
 
     public ScriptedVault()
@@ -31,14 +33,24 @@ internal sealed class ScriptedVault
     /// <summary>Reads started so far, failed ones included.</summary>
     public int Reads => Volatile.Read(ref _reads);
 
+    /// <summary>Held reads their caller gave up on (the read's timeout), rather than left waiting on the vault.</summary>
+    public int CancelledReads => Volatile.Read(ref _cancelledReads);
+
     /// <summary>While true every read is answered 503.</summary>
     public bool Failing { get; set; }
 
     /// <summary>The value every successful read returns.</summary>
     public string Secret { get; set; } = "vault-secret-0123456789abcdef0123456789abcdef";
 
-    /// <summary>Holds every read from now on until <see cref="Release"/>.</summary>
-    public void Hold() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// Holds every read from now on until <see cref="Release"/> (or its caller cancels it), or only the reads of
+    /// <paramref name="name"/>: the others are answered at once.
+    /// </summary>
+    public void Hold(string? name = null)
+    {
+        _heldName = name;
+        _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     public void Release() => _hold?.TrySetResult();
 
@@ -53,9 +65,17 @@ internal sealed class ScriptedVault
     {
         Interlocked.Increment(ref _reads);
         _readsStarted.Writer.TryWrite(name);
-        if (_hold is { } hold)
+        if (_hold is { } hold && (_heldName is null || _heldName == name))
         {
-            await hold.Task.WaitAsync(cancellationToken);
+            try
+            {
+                await hold.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref _cancelledReads);
+                throw;
+            }
         }
 
         if (Failing)

@@ -39,6 +39,9 @@ public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposabl
     /// <summary>While false, every request answers 503, as a provider in an outage.</summary>
     public bool Available { get; set; } = true;
 
+    /// <summary>Where the discovery document says the key set is; null for the provider's own https address.</summary>
+    public Uri? KeySetAddress { get; set; }
+
     public int DiscoveryFetches => Volatile.Read(ref _discoveryFetches);
 
     public int KeySetFetches => Volatile.Read(ref _keySetFetches);
@@ -97,7 +100,7 @@ public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposabl
             await WriteJsonAsync(context, JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["issuer"] = Authority,
-                ["jwks_uri"] = Authority + "/discovery/keys",
+                ["jwks_uri"] = KeySetAddress?.ToString() ?? Authority + "/discovery/keys",
                 ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
             }));
         }
@@ -118,7 +121,7 @@ public sealed class OpenIdProviderStandIn : ITestOpenIdProvider, IAsyncDisposabl
     }
 
     /// <summary>The public key only, as a real provider publishes it.</summary>
-    private string KeySetJson()
+    public string KeySetJson()
     {
         var p = RsaKey.Rsa.ExportParameters(false);
         return JsonSerializer.Serialize(new
