@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
 using TokenFunction.Rooms;
+using TokenFunction.Platform;
 using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
 using TokenFunction.Tokens;
@@ -25,7 +26,7 @@ internal static class TokenFunctionServiceCollectionExtensions
             .AddRooms()
             // Application Insights ingestion authenticates as the app: the identity that also reads the vault.
             .AddServiceTelemetry(configuration, () => KeyVaultClientFactory.CreateCredential(
-                configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions()));
+                configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions(), new HostingPlatform(configuration)));
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
         services.AddHostedService<Functions.RequestPathWarmUp>();
         services.AddSingleton(sp => new Functions.HealthProbe(

@@ -1,32 +1,38 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TokenFunction.Platform;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Secrets;
 
 /// <summary>
-/// The start-up line saying where the signing credentials come from, and as whom the app reads the vault. In the
-/// managed-identity collection: there IDENTITY_ENDPOINT is set, as on an Azure instance.
+/// As whom the app reads the vault, and the start-up line that says so: the managed identity where the platform
+/// offers one (IDENTITY_ENDPOINT set, as on an Azure instance), the developer's own sign-in elsewhere.
 /// </summary>
-[Collection(SharedManagedIdentity.Name)]
-public sealed class CredentialsSourceReportTests(ManagedIdentityFixture identity)
+public sealed class CredentialsSourceReportTests
 {
-    public static TheoryData<string?, string> Identities => new()
+    private const string IdentityEndpoint = "http://127.0.0.1:41999/msi/token";
+
+    public static TheoryData<string?, string?, string> Identities => new()
     {
-        { null, "system-assigned managed identity" },
-        { "3f1c0d5e-8a52-4a55-9d57-2b7f3c0e9a11", "user-assigned managed identity" },
+        { IdentityEndpoint, null, "system-assigned managed identity" },
+        { IdentityEndpoint, "3f1c0d5e-8a52-4a55-9d57-2b7f3c0e9a11", "user-assigned managed identity" },
+        { null, null, "developer sign-in (Azure CLI, azd or Visual Studio)" },
+        { "", "3f1c0d5e-8a52-4a55-9d57-2b7f3c0e9a11", "developer sign-in (Azure CLI, azd or Visual Studio)" },
     };
 
     [Theory]
     [MemberData(nameof(Identities))]
-    public async Task In_vault_mode_the_vault_the_secret_and_the_identity_are_named(string? clientId, string credential)
+    public async Task In_vault_mode_the_vault_the_secret_and_the_identity_are_named(string? identityEndpoint, string? clientId, string credential)
     {
-        // The premise: the app sees a managed-identity endpoint, the collection's.
-        Assert.Equal(identity.Identity.EnvironmentVariables[ManagedIdentityStandIn.EndpointVariable],
-            Environment.GetEnvironmentVariable(KeyVaultClientFactory.ManagedIdentityEndpointVariable));
         var lines = await StartUpLinesAsync(new Dictionary<string, string?>
         {
+            [HostingPlatform.ManagedIdentityEndpointSetting] = identityEndpoint,
             ["KeyVault:VaultUri"] = "https://kv-report.vault.azure.net/",
             ["KeyVault:ManagedIdentityClientId"] = clientId,
             ["KeyVault:RefreshInterval"] = "00:07:00",
@@ -47,6 +53,38 @@ public sealed class CredentialsSourceReportTests(ManagedIdentityFixture identity
         Assert.Equal((1004, LogLevel.Warning), (line.Id.Id, line.Level));
         Assert.StartsWith("Development mode: KeyVault:VaultUri is empty", line.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void On_a_developer_machine_the_vault_is_read_with_the_developers_sign_in_not_a_managed_identity()
+    {
+        var credential = KeyVaultClientFactory.CreateCredential(new KeyVaultOptions { ManagedIdentityClientId = "3f1c0d5e-8a52-4a55-9d57-2b7f3c0e9a11" }, Platform(identityEndpoint: null));
+
+        Assert.IsType<ChainedTokenCredential>(credential);
+    }
+
+    [Fact]
+    public void Where_the_platform_offers_a_managed_identity_the_vault_is_read_as_the_app()
+    {
+        var credential = KeyVaultClientFactory.CreateCredential(new KeyVaultOptions(), Platform(IdentityEndpoint));
+
+        Assert.IsType<ManagedIdentityCredential>(credential);
+    }
+
+    [Fact]
+    public void Each_try_is_bounded_by_the_fetch_timeout_with_at_most_three_retries_a_few_seconds_apart()
+    {
+        var client = new SecretClientOptions();
+
+        KeyVaultClientFactory.ConfigureRetries(client, new KeyVaultOptions { FetchTimeout = TimeSpan.FromSeconds(7) });
+
+        // The SDK's defaults would wait up to a minute between tries, each up to 100 s: a refresh stuck for minutes.
+        Assert.Equal(
+            (RetryMode.Exponential, 3, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(7)),
+            (client.Retry.Mode, client.Retry.MaxRetries, client.Retry.Delay, client.Retry.MaxDelay, client.Retry.NetworkTimeout));
+    }
+
+    private static HostingPlatform Platform(string? identityEndpoint) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection([new(HostingPlatform.ManagedIdentityEndpointSetting, identityEndpoint)]).Build());
 
     private static async Task<List<Microsoft.Extensions.Logging.Testing.FakeLogRecord>> StartUpLinesAsync(Dictionary<string, string?> settings)
     {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using TokenFunction.Platform;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
 
@@ -151,7 +152,9 @@ internal sealed class SecretPipeline : IAsyncDisposable
         clientOptions.Transport = new HttpClientTransport(trustingHandler);
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(10);
         clientOptions.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);
-        return new SecretClient(options.VaultUri, KeyVaultClientFactory.CreateCredential(options), clientOptions);
+        // As in Azure: the process environment, where the managed-identity collection set IDENTITY_ENDPOINT.
+        var platform = new HostingPlatform(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        return new SecretClient(options.VaultUri, KeyVaultClientFactory.CreateCredential(options, platform), clientOptions);
     }
 
     private static Dictionary<string, string?> Configuration(KeyVaultStandIn vault, PipelineSettings settings) => new()

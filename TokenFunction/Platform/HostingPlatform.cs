@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace TokenFunction.Platform;
 
 /// <summary>
-/// Whether the app runs on Azure's App Service / Functions platform. Read from configuration, where the
+/// Whether the app runs on Azure's App Service / Functions platform, and with a managed identity. Read from configuration, where the
 /// host's environment variables land, so a test can say "in Azure" without touching the process environment.
 /// </summary>
 internal sealed class HostingPlatform(IConfiguration configuration)
@@ -19,6 +19,14 @@ internal sealed class HostingPlatform(IConfiguration configuration)
     public static IReadOnlyList<string> PlatformSettings { get; } = [InstanceIdSetting, "WEBSITE_SITE_NAME", "WEBSITE_SKU"];
 
     public bool RunsInAzure { get; } = PlatformSettings.Any(setting => !string.IsNullOrEmpty(configuration[setting]));
+
+    /// <summary>
+    /// Set by App Service and Azure Functions wherever a managed identity is available; its absence means a
+    /// developer machine, where the developer's own sign-in is used instead.
+    /// </summary>
+    public const string ManagedIdentityEndpointSetting = "IDENTITY_ENDPOINT";
+
+    public bool HasManagedIdentity { get; } = !string.IsNullOrEmpty(configuration[ManagedIdentityEndpointSetting]);
 
     /// <summary>For start-up messages: which platform settings say "Azure".</summary>
     public static string Describe => string.Join(" or ", PlatformSettings);

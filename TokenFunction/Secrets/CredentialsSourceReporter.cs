@@ -1,18 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenFunction.Platform;
 
 namespace TokenFunction.Secrets;
 
 /// <summary>Says once at start-up where signing credentials come from, so nobody mistakes development mode for production.</summary>
-internal sealed partial class CredentialsSourceReporter(IOptions<KeyVaultOptions> options, ILogger<CredentialsSourceReporter> logger) : IHostedService
+internal sealed partial class CredentialsSourceReporter(IOptions<KeyVaultOptions> options, HostingPlatform platform, ILogger<CredentialsSourceReporter> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var vault = options.Value;
         if (vault.IsConfigured)
         {
-            var credential = KeyVaultClientFactory.DescribeCredential(vault);
+            var credential = KeyVaultClientFactory.DescribeCredential(vault, platform);
             LogKeyVault(vault.VaultUri!, vault.ApiSecretName, credential, vault.RefreshInterval);
         }
         else

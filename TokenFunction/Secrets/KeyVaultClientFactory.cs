@@ -1,21 +1,13 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using TokenFunction.Platform;
 
 namespace TokenFunction.Secrets;
 
 /// <summary>How the process's one <see cref="SecretClient"/> authenticates (as the app's managed identity, or as the developer) and retries.</summary>
 internal static class KeyVaultClientFactory
 {
-    /// <summary>
-    /// Set by App Service and Azure Functions wherever a managed identity is available; its absence means
-    /// a developer machine, where the Azure CLI / azd / Visual Studio sign-in is used instead.
-    /// </summary>
-    public const string ManagedIdentityEndpointVariable = "IDENTITY_ENDPOINT";
-
-    public static bool ManagedIdentityAvailable =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ManagedIdentityEndpointVariable));
-
     /// <summary>Bounded retries of throttling and server errors; the whole read is bounded by <see cref="KeyVaultOptions.FetchTimeout"/>.</summary>
     public static void ConfigureRetries(SecretClientOptions client, KeyVaultOptions options)
     {
@@ -26,15 +18,15 @@ internal static class KeyVaultClientFactory
         client.Retry.NetworkTimeout = options.FetchTimeout;
     }
 
-    public static string DescribeCredential(KeyVaultOptions options) =>
-        !ManagedIdentityAvailable ? "developer sign-in (Azure CLI, azd or Visual Studio)"
+    public static string DescribeCredential(KeyVaultOptions options, HostingPlatform platform) =>
+        !platform.HasManagedIdentity ? "developer sign-in (Azure CLI, azd or Visual Studio)"
         : string.IsNullOrEmpty(options.ManagedIdentityClientId) ? "system-assigned managed identity"
         : "user-assigned managed identity";
 
     /// <summary>The app's managed identity in Azure (user-assigned when a client id is set), the developer's sign-in elsewhere.</summary>
-    public static TokenCredential CreateCredential(KeyVaultOptions options)
+    public static TokenCredential CreateCredential(KeyVaultOptions options, HostingPlatform platform)
     {
-        if (!ManagedIdentityAvailable)
+        if (!platform.HasManagedIdentity)
         {
             return new ChainedTokenCredential(new AzureCliCredential(), new AzureDeveloperCliCredential(), new VisualStudioCredential());
         }

@@ -31,7 +31,7 @@ internal static class SecretsServiceCollectionExtensions
             {
                 clients.AddClient<SecretClient, SecretClientOptions>((client, credential, sp) => new SecretClient(Vault(sp).VaultUri, credential, client))
                     .ConfigureOptions((client, sp) => KeyVaultClientFactory.ConfigureRetries(client, Vault(sp)));
-                clients.UseCredential(sp => KeyVaultClientFactory.CreateCredential(Vault(sp)));
+                clients.UseCredential(sp => KeyVaultClientFactory.CreateCredential(Vault(sp), sp.GetRequiredService<HostingPlatform>()));
             });
             services.AddSingleton<KeyVaultCredentialsLoader>();
             services.AddSingleton<KeyVaultCredentialsCache>();
