@@ -35,6 +35,9 @@ public abstract class VaultModeWorker : FunctionsHostFixture
     /// <summary>Null: the app's default (10 seconds).</summary>
     protected virtual TimeSpan? FetchTimeout => null;
 
+    /// <summary>Null: the system-assigned identity, as the Bicep deploys.</summary>
+    protected virtual string? ManagedIdentityClientId => null;
+
     /// <summary>What the vault holds, and how it behaves, when the worker starts (and reads it at once).</summary>
     protected abstract void PrepareVault();
 
@@ -154,6 +157,11 @@ public abstract class VaultModeWorker : FunctionsHostFixture
             // Every test request comes from one anonymous address; these tests are about the vault, not the limiter.
             .WithSetting("RateLimit__Burst", "100000")
             .WithSetting("RateLimit__TokensPerPeriod", "100000");
+        if (ManagedIdentityClientId is { } clientId)
+        {
+            options.WithSetting("KeyVault__ManagedIdentityClientId", clientId);
+        }
+
         return Azure.PointWorkerAt(options, RefreshInterval, MaxStaleness, FetchTimeout);
     }
 
