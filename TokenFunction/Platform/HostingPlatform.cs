@@ -3,8 +3,9 @@ using Microsoft.Extensions.Configuration;
 namespace TokenFunction.Platform;
 
 /// <summary>
-/// Whether the app runs on Azure's App Service / Functions platform, and with a managed identity. Read from configuration, where the
-/// host's environment variables land, so a test can say "in Azure" without touching the process environment.
+/// Whether the app runs on Azure's App Service / Functions platform, and with a managed identity. Read from
+/// configuration, where the host's environment variables land, so a test can say "in Azure" without touching the
+/// process environment.
 /// </summary>
 internal sealed class HostingPlatform(IConfiguration configuration)
 {
