@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Secrets;
 
