@@ -114,6 +114,7 @@ public sealed class FakeAzureClis : IDisposable
     /// <summary>Runs scripts/{hook}.sh or scripts/{hook}.ps1 with the given environment, stdin not a terminal.</summary>
     public async Task<HookRun> RunAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment)
     {
+        await ToolsFor(shell);
         var start = shell == HookShell.Sh
             ? new ProcessStartInfo("sh") { ArgumentList = { ScriptPath(hook, shell) } }
             : new ProcessStartInfo("dotnet") { ArgumentList = { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", ScriptPath(hook, shell) } };
@@ -129,6 +130,7 @@ public sealed class FakeAzureClis : IDisposable
     /// </summary>
     public async Task<HookRun> RunInTerminalAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment, params (string Prompt, string Reply)[] answers)
     {
+        await ToolsFor(shell);
         var command = shell == HookShell.Sh
             ? $"sh '{ScriptPath(hook, shell)}'"
             : $"dotnet tool run pwsh -- -NoProfile -File '{ScriptPath(hook, shell)}'";
@@ -197,6 +199,10 @@ public sealed class FakeAzureClis : IDisposable
             return screen.ToString().Contains(prompt, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>PowerShell is a dotnet local tool (.config/dotnet-tools.json): restored before the first script it runs.</summary>
+    private static Task ToolsFor(HookShell shell) =>
+        shell == HookShell.Sh ? Task.CompletedTask : Prerequisites.Machine.EnsureDotnetToolsAsync(InfraWorkspace.RepositoryRoot);
 
     private static string ScriptPath(string hook, HookShell shell) =>
         Path.Combine(InfraWorkspace.RepositoryRoot, "scripts", hook + (shell == HookShell.Sh ? ".sh" : ".ps1"));
