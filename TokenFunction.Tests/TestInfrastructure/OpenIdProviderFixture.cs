@@ -6,6 +6,9 @@ namespace TokenFunction.Tests.TestInfrastructure;
 /// </summary>
 public sealed class OpenIdProviderFixture() : RealOpenIdProvider(ProviderClients.All), IAsyncLifetime
 {
+    /// <summary>The test category of the classes that use it: Node processes, left out of the fast inner loop (docs/testing.md).</summary>
+    public const string Category = "RealOpenIdProvider";
+
     /// <summary>A provider of its own (not a class fixture); dispose it.</summary>
     public static async Task<OpenIdProviderFixture> StartAsync()
     {
