@@ -26,6 +26,17 @@ public sealed class StandInProtocolTests : IAsyncLifetime
         _http = new HttpClient(_certificate.CreateTrustingHandler(_proxy));
     }
 
+    /// <summary>The stand-ins know nothing of the app; the names they store a pair under are the app's defaults.</summary>
+    [Fact]
+    public void The_vault_stand_ins_store_a_pair_under_the_names_and_tag_the_app_reads()
+    {
+        var defaults = new TokenFunction.Secrets.KeyVaultOptions();
+
+        Assert.Equal(
+            (defaults.ApiKeySecretName, defaults.ApiSecretName, TokenFunction.Secrets.KeyVaultOptions.ApiKeyVersionTag),
+            (AzureStandIns.ApiKeySecretName, AzureStandIns.ApiSecretName, AzureStandIns.ApiKeyVersionTag));
+    }
+
     [Fact]
     public async Task The_vault_challenges_an_anonymous_read_with_a_tenant_and_its_own_resource()
     {
