@@ -78,9 +78,8 @@ export async function issueToken(transport: Transport, body: TokenRequestBody, s
   async function waitBeforeRetry(attempt: number, retryAfterSeconds: number | undefined, failure: TokenSourceError) {
     if (attempt >= retry.maxAttempts) throw failure;
     const baseMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : firstBackoffMs * 2 ** (attempt - 1);
-    const delayMs = baseMs * (1 + jitter * Math.random());
-    if (delayMs > retry.maxDelayMs) throw failure;
-    await sleep(clock, delayMs, signal);
+    if (baseMs > retry.maxDelayMs) throw failure;
+    await sleep(clock, Math.min(baseMs * (1 + jitter * Math.random()), retry.maxDelayMs), signal);
   }
 }
 

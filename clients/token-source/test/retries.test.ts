@@ -97,6 +97,18 @@ describe("429 and 503 are retried after Retry-After", () => {
     assert.deepEqual(clock.pendingDelays, []);
   });
 
+  test("a Retry-After just under the cap is waited out, the jitter never stretching the wait past the cap", async () => {
+    for (let i = 0; i < 5; i++) {
+      const { clock, service, source } = setUp();
+      service.then(problem(429, "rate_limited", { retryAfter: "29" }));
+      const caller = source.getToken();
+      const delay = await clock.nextTimer();
+      assert.ok(delay >= 29_000 && delay <= 30_000, `waited ${delay} ms`);
+      await clock.advance(delay);
+      await caller;
+    }
+  });
+
   test("the cap is configurable", async () => {
     const { clock, service, source } = setUp({ retry: { maxDelaySeconds: 120 } });
     service.then(problem(429, "rate_limited", { retryAfter: "90" }));
