@@ -26,7 +26,7 @@ export interface Transport {
 }
 
 /** Statuses retried after waiting (`Retry-After` when the answer carries one and the page may read it). */
-export const retriedStatuses: readonly number[] = [429, 503];
+export const retriedStatuses: readonly number[] = Object.freeze([429, 503]);
 
 // Without a Retry-After (or a readable one) waits grow from one second, doubling.
 const firstBackoffMs = 1000;

@@ -34,7 +34,7 @@ interface Entry {
   /** When, on this device's clock, the token stops being valid for the minimum validity. */
   staleAt: number;
   /** When it expires, on this device's clock. */
-  expiresAt: number;
+  localExpiry: number;
 }
 
 interface Flight {
@@ -142,25 +142,26 @@ export class TokenSource {
 
   #start(key: string, request: TokenRequest, renewal: boolean): Flight {
     const controller = new AbortController();
-    const flight: Flight = { controller, waiters: 0, renewal, settled: false, promise: Promise.resolve(undefined as never) };
-    flight.promise = (async () => {
-      try {
-        const { token, receivedAt } = await issueToken(this.#transport, this.#bodyOf(request), controller.signal);
-        const entry = this.#entryOf(token, receivedAt);
-        if (!this.#disposed) {
-          this.#cache.set(key, entry);
-          if (this.#options.renewAhead) this.#scheduleRenewal(key, request, entry.staleAt);
-        }
-        return entry;
-      } finally {
-        flight.settled = true;
-        if (this.#flights.get(key) === flight) this.#flights.delete(key);
-      }
-    })();
-    // A renewal may have no caller waiting on it; its failure is reported through onRenewalError.
-    flight.promise.catch(() => undefined);
+    const flight: Flight = { controller, waiters: 0, renewal, settled: false, promise: this.#fetch(key, request, controller.signal) };
+    const land = () => {
+      flight.settled = true;
+      if (this.#flights.get(key) === flight) this.#flights.delete(key);
+    };
+    // Attached before any caller waits, so it runs first; it also keeps the failure of a renewal that no
+    // caller waits on (reported through onRenewalError) from being an unhandled rejection.
+    flight.promise.then(land, land);
     this.#flights.set(key, flight);
     return flight;
+  }
+
+  async #fetch(key: string, request: TokenRequest, signal: AbortSignal): Promise<Entry> {
+    const { token, receivedAt } = await issueToken(this.#transport, this.#bodyOf(request), signal);
+    const entry = this.#entryOf(token, receivedAt);
+    if (!this.#disposed) {
+      this.#cache.set(key, entry);
+      if (this.#options.renewAhead) this.#scheduleRenewal(key, request, entry.staleAt);
+    }
+    return entry;
   }
 
   #cancel(key: string, flight: Flight) {
@@ -185,7 +186,7 @@ export class TokenSource {
     // Never more than half the lifetime: a service issuing tokens shorter than the margin would otherwise
     // make every token stale on arrival.
     const minValidityMs = Math.min(Math.max(this.#minValidityMs, this.#minValidityFraction * lifetimeMs), lifetimeMs / 2);
-    return { token, staleAt: receivedAt + lifetimeMs - minValidityMs, expiresAt: receivedAt + lifetimeMs };
+    return { token, staleAt: receivedAt + lifetimeMs - minValidityMs, localExpiry: receivedAt + lifetimeMs };
   }
 
   #scheduleRenewal(key: string, request: TokenRequest, at: number) {
@@ -212,7 +213,7 @@ export class TokenSource {
       (error: unknown) => {
         if (this.#disposed) return;
         this.#options.onRenewalError?.(error, request);
-        const remainingMs = (current?.expiresAt ?? 0) - this.#clock.now();
+        const remainingMs = (current?.localExpiry ?? 0) - this.#clock.now();
         if (remainingMs / 2 >= shortestRenewalRetryMs) this.#scheduleRenewal(key, request, this.#clock.now() + remainingMs / 2);
         else if (this.#cache.get(key) === current) this.#cache.delete(key);
       },

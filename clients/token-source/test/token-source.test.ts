@@ -253,6 +253,15 @@ describe("renewal ahead of expiry", () => {
     assert.deepEqual(service.calls.map((call) => call.body.roomId), ["r1", "r2", "r1", "r2"]);
   });
 
+  test("a renewal further away than a platform timer can wait (24.8 days) still happens on time, not early", async () => {
+    const { clock, service, source } = setUp({ renewAhead: true }, 30 * 86_400);
+    await source.getToken();
+    await clock.advance(26 * 86_400_000);
+    assert.equal(service.calls.length, 1, "the 24.8-day timer fired, but 27 days are not over");
+    await clock.advance(86_400_000);
+    assert.equal(service.calls.length, 2);
+  });
+
   test("a failed renewal keeps the current token, reports the error, and tries again at half the remaining time", async () => {
     const errors: unknown[] = [];
     const { clock, service, source } = setUp({ renewAhead: true, retry: { maxAttempts: 1 }, onRenewalError: (error) => errors.push(error) }, 600);
