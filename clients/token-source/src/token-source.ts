@@ -8,25 +8,25 @@ export interface TokenSourceOptions {
   /** The service's base URL, the contract's server: `https://<your-function-app>.azurewebsites.net/api`. */
   baseUrl: string | URL;
   /** Bearer mode: your user's access token for the service, from your sign-in library. Omit in anonymous mode. */
-  getAccessToken?: AccessTokenProvider;
+  getAccessToken?: AccessTokenProvider | undefined;
   /** Lifetime to ask for, in seconds (60 up to the service's maximum). Default: the service's default. */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
   /** A token handed out is valid for at least the larger of this many seconds... Default 60. */
-  minValiditySeconds?: number;
+  minValiditySeconds?: number | undefined;
   /** ...and this fraction of its lifetime. Default 0.1. Either way at most half its lifetime. */
-  minValidityFraction?: number;
+  minValidityFraction?: number | undefined;
   /** Renew each token a caller has asked for before it falls below that validity, without a caller waiting, until `dispose()`. Default false. */
-  renewAhead?: boolean;
+  renewAhead?: boolean | undefined;
   /** Called with each token a renewal brought. */
-  onRenewed?: (token: IssuedToken, request: TokenRequest) => void;
+  onRenewed?: ((token: IssuedToken, request: TokenRequest) => void) | undefined;
   /** Called when a renewal failed; the current token stays in use and renewal is tried again at half its remaining time. */
-  onRenewalError?: (error: unknown, request: TokenRequest) => void;
-  /** Retries of 429, 503 and unanswered requests. Defaults: 4 attempts in all; a wait over 30 s fails at once. */
-  retry?: { maxAttempts?: number; maxDelaySeconds?: number };
+  onRenewalError?: ((error: unknown, request: TokenRequest) => void) | undefined;
+  /** Retries of 429, 503 and unanswered requests. Defaults: 4 attempts in all; a Retry-After over 30 s fails at once. */
+  retry?: { maxAttempts?: number | undefined; maxDelaySeconds?: number | undefined } | undefined;
   /** Default: the platform's `fetch`. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Default: the platform's time and timers. */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 interface Entry {
@@ -107,7 +107,7 @@ export class TokenSource {
    * {@link TokenSourceError} (a {@link TokenProblemError} when the service refused), or with the signal's
    * reason once `signal` is aborted.
    */
-  async getToken(request: TokenRequest = {}, { signal }: { signal?: AbortSignal } = {}): Promise<IssuedToken> {
+  async getToken(request: TokenRequest = {}, { signal }: { signal?: AbortSignal | undefined } = {}): Promise<IssuedToken> {
     signal?.throwIfAborted();
     this.#throwIfDisposed();
     const key = keyOf(request);
