@@ -11,7 +11,6 @@ public sealed record VaultCredentials(string ApiKey, string ApiSecret, string Se
 /// Vault, and the CONNECT proxy through which vault.localhost resolves (see <see cref="KeyVaultStandIn"/>).
 /// <see cref="PointWorkerAt"/> gives a child worker exactly the environment the platform would, plus the
 /// trust and proxy settings any .NET process honours: nothing in the app knows it is under test.
-/// No xunit here: the load run uses it too.
 /// </summary>
 public sealed class AzureStandIns : IAsyncDisposable
 {
