@@ -12,30 +12,24 @@ public static class HookInputs
     public static TheoryData<HookShell> Shells => new(HookShell.Sh, HookShell.Pwsh);
 
     /// <summary>What azd passes every hook: its environment (subscription, group, region).</summary>
-    public static Dictionary<string, string> Azd(IReadOnlyDictionary<string, string>? more = null)
+    public static Dictionary<string, string> Azd(IReadOnlyDictionary<string, string>? more = null) => With(new Dictionary<string, string>
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["AZURE_SUBSCRIPTION_ID"] = FakeAzureClis.Subscription,
-            ["AZURE_RESOURCE_GROUP"] = ResourceGroup,
-            ["AZURE_LOCATION"] = "westeurope",
-        };
-        foreach (var (name, value) in more ?? new Dictionary<string, string>())
-        {
-            environment[name] = value;
-        }
-        return environment;
-    }
+        ["AZURE_SUBSCRIPTION_ID"] = FakeAzureClis.Subscription,
+        ["AZURE_RESOURCE_GROUP"] = ResourceGroup,
+        ["AZURE_LOCATION"] = "westeurope",
+    }, more);
 
     /// <summary>postprovision or the rotation in a pipeline: the vault, and the pair from the job's environment.</summary>
-    public static Dictionary<string, string> CiCredentials(IReadOnlyDictionary<string, string>? more = null)
+    public static Dictionary<string, string> CiCredentials(IReadOnlyDictionary<string, string>? more = null) =>
+        With(Azd(new Dictionary<string, string> { ["KEY_VAULT_NAME"] = Vault, ["VIDEOSDK_API_KEY"] = ApiKey, ["VIDEOSDK_API_SECRET"] = ApiSecret }), more);
+
+    /// <summary>The same against a vault that accepts only its private endpoints and sees this machine at the address.</summary>
+    public static Dictionary<string, string> IsolatedVault(string clientAddress = "203.0.113.7") =>
+        CiCredentials(new Dictionary<string, string> { ["FAKE_NETWORK"] = "isolated", ["FAKE_CLIENT_IP"] = clientAddress });
+
+    /// <summary>The environment with more values added or replacing its own.</summary>
+    public static Dictionary<string, string> With(Dictionary<string, string> environment, IReadOnlyDictionary<string, string>? more)
     {
-        var environment = Azd(new Dictionary<string, string>
-        {
-            ["KEY_VAULT_NAME"] = Vault,
-            ["VIDEOSDK_API_KEY"] = ApiKey,
-            ["VIDEOSDK_API_SECRET"] = ApiSecret,
-        });
         foreach (var (name, value) in more ?? new Dictionary<string, string>())
         {
             environment[name] = value;

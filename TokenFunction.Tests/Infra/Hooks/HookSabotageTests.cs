@@ -38,7 +38,7 @@ public sealed class HookSabotageTests
         using var scripts = BrokenCopy("lib/common.sh", "    on_exit close_vault\n", "");
         using var clis = new FakeAzureClis(scriptsDirectory: scripts.Directory);
 
-        await clis.RunAsync(HookShell.Sh, "postprovision", new Dictionary<string, string>(IsolatedVault()) { ["FAKE_SET_FAILS"] = "1" });
+        await clis.RunAsync(HookShell.Sh, "postprovision", With(IsolatedVault(), new Dictionary<string, string> { ["FAKE_SET_FAILS"] = "1" }));
 
         Assert.NotEmpty(HookChecks.IsolatedVaultClosed(clis));
     }
@@ -87,9 +87,6 @@ public sealed class HookSabotageTests
         Assert.Null(clis.Expires("videosdk-api-secret"));
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertPairWritten(clis));
     }
-
-    private static Dictionary<string, string> IsolatedVault() =>
-        CiCredentials(new Dictionary<string, string> { ["FAKE_NETWORK"] = "isolated", ["FAKE_CLIENT_IP"] = "203.0.113.7" });
 
     /// <summary>A copy of scripts/ with one edit, which must change the file (or the copy would test the real scripts).</summary>
     private static ScriptsCopy BrokenCopy(string file, string find, string replace)

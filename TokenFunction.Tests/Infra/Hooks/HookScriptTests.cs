@@ -292,19 +292,25 @@ public sealed class HookScriptTests
         Assert.False(clis.Recovered);
     }
 
+    /// <summary>Public, or isolated: then opened to this machine for the write only, and closed again.</summary>
     [Theory]
-    [MemberData(nameof(Shells), MemberType = typeof(HookInputs))]
-    public async Task Rotation_writes_the_pair_with_a_new_expiry_and_says_when_the_old_one_may_be_revoked(HookShell shell)
+    [InlineData(HookShell.Sh, false)]
+    [InlineData(HookShell.Sh, true)]
+    [InlineData(HookShell.Pwsh, false)]
+    [InlineData(HookShell.Pwsh, true)]
+    public async Task Rotation_writes_the_pair_with_a_new_expiry_and_says_when_the_old_one_may_be_revoked(HookShell shell, bool isolated)
     {
         using var clis = new FakeAzureClis();
         clis.SetSecret("videosdk-api-key", "old-key");
         clis.SetSecret("videosdk-api-secret", "old-secret-old-secret-old-secret-old-secret");
 
-        var run = await clis.RunAsync(shell, "rotate-videosdk-secret", CiCredentials());
+        var run = await clis.RunAsync(shell, "rotate-videosdk-secret", isolated ? IsolatedVault() : CiCredentials());
 
         AssertSucceeded(run);
         AssertPairWritten(clis);
         AssertCleanCalls(run);
+        Assert.Empty(HookChecks.IsolatedVaultClosed(clis));
+        Assert.Equal(isolated, run.AzCalls("keyvault network-rule add").Any());
         Assert.Contains("KeyVault__RefreshInterval", run.StdOut, StringComparison.Ordinal);
         Assert.Contains("Tokens__MaxTtlSeconds", run.StdOut, StringComparison.Ordinal);
         Assert.Contains("revoking sooner cuts them off", run.StdOut, StringComparison.Ordinal);

@@ -160,31 +160,8 @@ public sealed class VaultAccessTests
         AssertCleanCalls(run);
     }
 
-    [Theory]
-    [MemberData(nameof(Shells), MemberType = typeof(HookInputs))]
-    public async Task Rotation_of_an_isolated_vault_opens_it_for_the_write_only(HookShell shell)
-    {
-        using var clis = new FakeAzureClis();
-        clis.SetSecret("videosdk-api-key", "old-key");
-        clis.SetSecret("videosdk-api-secret", "old-secret-old-secret-old-secret-old-secret");
-
-        var run = await clis.RunAsync(shell, "rotate-videosdk-secret", Isolated());
-
-        AssertSucceeded(run);
-        AssertPairWritten(clis);
-        AssertCleanCalls(run);
-        Assert.Empty(HookChecks.IsolatedVaultClosed(clis));
-    }
-
-    private static Dictionary<string, string> Isolated(IReadOnlyDictionary<string, string>? more = null)
-    {
-        var environment = CiCredentials(new Dictionary<string, string> { ["FAKE_NETWORK"] = "isolated", ["FAKE_CLIENT_IP"] = ClientAddress });
-        foreach (var (name, value) in more ?? new Dictionary<string, string>())
-        {
-            environment[name] = value;
-        }
-        return environment;
-    }
+    private static Dictionary<string, string> Isolated(IReadOnlyDictionary<string, string>? more = null) =>
+        With(IsolatedVault(ClientAddress), more);
 
     private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToList();
 }

@@ -72,7 +72,9 @@ public sealed partial class WalkthroughTests(LocalModeWorker worker) : IClassFix
     public async Task Isolated_postprovision_then_again()
     {
         using var clis = new FakeAzureClis();
-        var environment = Azd(new Dictionary<string, string> { ["KEY_VAULT_NAME"] = Vault, ["FAKE_NETWORK"] = "isolated", ["FAKE_CLIENT_IP"] = "203.0.113.7" });
+        var environment = IsolatedVault();
+        environment.Remove("VIDEOSDK_API_KEY");
+        environment.Remove("VIDEOSDK_API_SECRET");
 
         var first = await clis.RunInTerminalAsync(HookShell.Sh, "postprovision", environment,
             ("VideoSDK API key", ApiKey), ("VideoSDK API secret (input hidden)", ApiSecret));
