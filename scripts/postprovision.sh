@@ -23,7 +23,8 @@ nothing_to_write() {
 probe_vault "$vault"
 if [ "$probe" = isolated ] && [ -n "${AZURE_RESOURCE_GROUP:-}" ]; then
     names=$(az rest --method get --output tsv --query 'value[].name' \
-        --url "/subscriptions/$subscription/resourceGroups/$AZURE_RESOURCE_GROUP/providers/Microsoft.KeyVault/vaults/$vault/secrets?api-version=2025-05-01")
+        --url "/subscriptions/$subscription/resourceGroups/$AZURE_RESOURCE_GROUP/providers/Microsoft.KeyVault/vaults/$vault/secrets?api-version=2025-05-01") ||
+        fail "key vault: could not list the secrets of $vault through Azure Resource Manager"
     if holds_pair; then
         nothing_to_write
     fi
