@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+using TokenFunction.StandIns;
+using TokenFunction.StandIns.FunctionsHost;
 
 namespace TokenFunction.LoadRun;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using TokenFunction.Callers;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
 

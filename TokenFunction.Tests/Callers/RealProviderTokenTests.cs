@@ -8,6 +8,7 @@ namespace TokenFunction.Tests.Callers;
 /// Caller tokens from a real, OpenID Certified provider (oidc-provider), fetched with real client-credentials
 /// requests, through /api/token: who gets a token, and why the others do not.
 /// </summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class RealProviderTokenTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
     private readonly CallerTestApp _app = new(provider);

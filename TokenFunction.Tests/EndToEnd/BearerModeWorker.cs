@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.EndToEnd;
 

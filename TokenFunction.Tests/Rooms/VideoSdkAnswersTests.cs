@@ -6,7 +6,6 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using TokenFunction.Rooms;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Rooms;
 
