@@ -13,11 +13,11 @@ internal static class Layering
     /// <summary>Higher may use lower; a folder never uses one at its own or a higher rank, except itself.</summary>
     public static IReadOnlyDictionary<string, int> Ranks { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["TokenFunction"] = 8, // Program and the one composition (AddTokenFunction)
-        ["Functions"] = 7,
-        ["Http"] = 6,
-        ["Rooms"] = 5,
-        ["Tokens"] = 4,
+        ["TokenFunction"] = 7, // Program and the one composition (AddTokenFunction)
+        ["Functions"] = 6,
+        ["Http"] = 5,
+        ["Tokens"] = 4, // siblings: neither uses the other
+        ["Rooms"] = 4,
         ["Callers"] = 3,
         ["Secrets"] = 2,
         ["VideoSdk"] = 1,
@@ -26,7 +26,7 @@ internal static class Layering
         ["Platform"] = 0,
     };
 
-    /// <summary>The folder of a type of ours (<c>TokenFunction.Tokens.Jwt</c> belongs to <c>Tokens</c>); null for anything else.</summary>
+    /// <summary>The folder of a type of ours (a namespace below <c>TokenFunction.Functions</c>, such as its Middleware, belongs to <c>Functions</c>); null for anything else.</summary>
     public static string? FolderOf(Type type)
     {
         var ns = type.Namespace;

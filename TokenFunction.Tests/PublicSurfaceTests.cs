@@ -32,11 +32,8 @@ public class PublicSurfaceTests
         "TokenFunction.Secrets.CredentialsHealth",
         "TokenFunction.Secrets.CredentialsLookup",
         "TokenFunction.Secrets.ISigningCredentialsProvider",
-        "TokenFunction.Secrets.SigningCredentials",
         "TokenFunction.Telemetry.ServiceMetrics",
         "TokenFunction.Tokens.IssuedToken",
-        "TokenFunction.Tokens.Jwt.ManagementToken",
-        "TokenFunction.Tokens.Jwt.VideoSdkTokenMinter",
         "TokenFunction.Tokens.PermissionRule",
         "TokenFunction.Tokens.RolePermissionRules",
         "TokenFunction.Tokens.TokenGrant",
@@ -45,6 +42,9 @@ public class PublicSurfaceTests
         "TokenFunction.Tokens.TokenPolicyOptions",
         "TokenFunction.Tokens.TokenRequest",
         "TokenFunction.Tokens.TokenRequestValidator",
+        "TokenFunction.VideoSdk.ManagementToken",
+        "TokenFunction.VideoSdk.SigningCredentials",
+        "TokenFunction.VideoSdk.VideoSdkTokenMinter",
     ];
 
     [Fact]

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using TokenFunction.Platform;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tests.Secrets;
 
