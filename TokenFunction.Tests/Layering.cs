@@ -98,7 +98,7 @@ internal static class Layering
             yield return property.PropertyType;
         }
 
-        foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
+        foreach (var method in MethodsOf(type))
         {
             if (method is MethodInfo info)
             {
@@ -110,7 +110,7 @@ internal static class Layering
                 yield return parameter.ParameterType;
             }
 
-            foreach (var used in UsedInBody(method))
+            foreach (var used in MembersUsedIn(method).SelectMany(TypesOf))
             {
                 yield return used;
             }
@@ -122,8 +122,8 @@ internal static class Layering
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(op => op.Value);
 
-    /// <summary>The types behind every type, field and method token in the method's IL.</summary>
-    private static IEnumerable<Type> UsedInBody(MethodBase method)
+    /// <summary>Every type, field and method the method's IL names (a call, a field read, a type test, a token).</summary>
+    public static IEnumerable<MemberInfo> MembersUsedIn(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null)
@@ -148,16 +148,17 @@ internal static class Layering
                 var token = BitConverter.ToInt32(il, position);
                 if (Resolve(method.Module, token, typeArguments, methodArguments) is { } member)
                 {
-                    foreach (var type in TypesOf(member))
-                    {
-                        yield return type;
-                    }
+                    yield return member;
                 }
             }
 
             position += OperandSize(opCode, il, position);
         }
     }
+
+    /// <summary>Every method and constructor a type declares, with a body or without.</summary>
+    public static IEnumerable<MethodBase> MethodsOf(Type type) =>
+        type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared));
 
     private static MemberInfo? Resolve(Module module, int token, Type[]? typeArguments, Type[]? methodArguments)
     {

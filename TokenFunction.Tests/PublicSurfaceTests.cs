@@ -19,6 +19,8 @@ public class PublicSurfaceTests
         // the worker creates function instances with ActivatorUtilities, which sees public constructors only.
         "TokenFunction.Callers.CallerIdentity",
         "TokenFunction.Functions.HealthProbe",
+        "TokenFunction.Functions.Middleware.AdmittedCaller",
+        "TokenFunction.Http.ApiResponses",
         "TokenFunction.Problems.ApiProblem",
         "TokenFunction.Problems.ErrorCode",
         "TokenFunction.Problems.FieldError",
