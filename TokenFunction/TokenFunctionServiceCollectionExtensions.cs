@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
+using TokenFunction.Http;
 using TokenFunction.Platform;
 using TokenFunction.Rooms;
 using TokenFunction.Secrets;
@@ -28,6 +29,7 @@ internal static class TokenFunctionServiceCollectionExtensions
             .AddServiceTelemetry(configuration, () => KeyVaultClientFactory.CreateCredential(
                 configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions(), new HostingPlatform(configuration)));
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
+        services.AddSingleton(sp => new ApiResponses(sp.GetRequiredService<Refusals>()));
         services.AddHostedService<Functions.RequestPathWarmUp>();
         services.AddSingleton(sp => new Functions.HealthProbe(
             sp.GetRequiredService<ISigningCredentialsProvider>(), sp.GetRequiredService<ICallerAuthenticator>(), sp.GetRequiredService<TimeProvider>()));

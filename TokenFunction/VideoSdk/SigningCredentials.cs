@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TokenFunction.Secrets;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>
 /// The VideoSDK API key and secret that sign tokens. <see cref="ToString"/> is redacted so that no

@@ -1,11 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
-using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tokens;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
 
-namespace TokenFunction.Tests.Tokens;
+namespace TokenFunction.Tests.VideoSdk;
 
 public partial class Base64UrlCodecTests
 {
@@ -37,7 +35,7 @@ public partial class Base64UrlCodecTests
 
         // Random jti and signatures: over 50 tokens the signature segment alone covers the alphabet's last two characters.
         var segments = Enumerable.Range(0, 50)
-            .Select(i => minter.Mint(new TokenGrant(["allow_join"], null, $"user-{i}", TimeSpan.FromMinutes(10)), credentials).Token)
+            .Select(i => minter.MintClientToken(["allow_join"], null, $"user-{i}", TimeSpan.FromMinutes(10), credentials).Token)
             .SelectMany(token => token.Split('.'))
             .ToList();
 

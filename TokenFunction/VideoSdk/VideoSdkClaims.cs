@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace TokenFunction.Tokens.Jwt;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>The payload of a VideoSDK access token, in the claim names and types VideoSDK reads.</summary>
 internal sealed class VideoSdkClaims

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using JWT;
 
-namespace TokenFunction.Tokens.Jwt;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>
 /// Base64url without padding (RFC 7515 §2) through the runtime's <see cref="Base64Url"/>: Jwt.Net's own encoder

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace TokenFunction.Tokens.Jwt;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>Compile-time JSON metadata for what Jwt.Net asks us to serialize: its header and our claims.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using JWT.Algorithms;
 
-namespace TokenFunction.Tokens.Jwt;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>
 /// HS256 through Jwt.Net's algorithm extension point, using the one-shot <see cref="HMACSHA256.HashData(byte[], byte[])"/>:

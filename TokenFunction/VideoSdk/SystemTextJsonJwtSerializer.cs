@@ -1,7 +1,7 @@
 using System.Text.Json;
 using JWT;
 
-namespace TokenFunction.Tokens.Jwt;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>
 /// Jwt.Net's serializer extension point, backed by source-generated System.Text.Json: it honours

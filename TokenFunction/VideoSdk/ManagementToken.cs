@@ -1,6 +1,4 @@
-using TokenFunction.Secrets;
-
-namespace TokenFunction.Tokens.Jwt;
+namespace TokenFunction.VideoSdk;
 
 /// <summary>
 /// A signed management (crawler) token for VideoSDK's REST API, and the credentials it was signed with, so a

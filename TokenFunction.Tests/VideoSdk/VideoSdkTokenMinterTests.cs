@@ -1,11 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tokens;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
 
-namespace TokenFunction.Tests.Tokens;
+namespace TokenFunction.Tests.VideoSdk;
 
 public class VideoSdkTokenMinterTests
 {
@@ -17,9 +15,7 @@ public class VideoSdkTokenMinterTests
     [Fact]
     public void Token_carries_exactly_the_VideoSDK_claims_with_their_JSON_types()
     {
-        var grant = new TokenGrant(["allow_join", "allow_mod"], "abcd-efgh-ijkl", "user-42", TimeSpan.FromMinutes(10));
-
-        var issued = _minter.Mint(grant, Credentials);
+        var issued = _minter.MintClientToken(["allow_join", "allow_mod"], "abcd-efgh-ijkl", "user-42", TimeSpan.FromMinutes(10), Credentials);
         var (_, payload) = IndependentTokenVerifier.Verify(issued.Token, TestApp.ApiSecret, Now);
 
         Assert.Equal(
@@ -57,7 +53,7 @@ public class VideoSdkTokenMinterTests
     [Fact]
     public void Room_and_participant_claims_are_absent_when_not_granted()
     {
-        var issued = _minter.Mint(new TokenGrant(["ask_join"], null, null, TimeSpan.FromHours(1)), Credentials);
+        var issued = _minter.MintClientToken(["ask_join"], null, null, TimeSpan.FromHours(1), Credentials);
         var (_, payload) = IndependentTokenVerifier.Verify(issued.Token, TestApp.ApiSecret, Now);
 
         Assert.False(payload.TryGetProperty("roomId", out _));
@@ -68,8 +64,7 @@ public class VideoSdkTokenMinterTests
     [Fact]
     public void Jti_is_a_fresh_random_version_4_uuid_per_token()
     {
-        var grant = new TokenGrant(["allow_join"], null, null, TimeSpan.FromHours(1));
-        var ids = Enumerable.Range(0, 2000).Select(_ => _minter.Mint(grant, Credentials).TokenId).ToArray();
+        var ids = Enumerable.Range(0, 2000).Select(_ => _minter.MintClientToken(["allow_join"], null, null, TimeSpan.FromHours(1), Credentials).TokenId).ToArray();
 
         Assert.Equal(ids.Length, ids.Distinct().Count());
         Assert.All(ids, id =>
@@ -82,7 +77,7 @@ public class VideoSdkTokenMinterTests
     public void A_token_signed_with_a_rotated_secret_does_not_verify_with_the_old_one()
     {
         var rotated = new SigningCredentials(TestApp.ApiKey, "the-rotated-secret-0123456789abcdef", "v2");
-        var issued = _minter.Mint(new TokenGrant(["allow_join"], null, null, TimeSpan.FromHours(1)), rotated);
+        var issued = _minter.MintClientToken(["allow_join"], null, null, TimeSpan.FromHours(1), rotated);
 
         IndependentTokenVerifier.Verify(issued.Token, "the-rotated-secret-0123456789abcdef", Now);
         Assert.ThrowsAny<Exception>(() => IndependentTokenVerifier.Verify(issued.Token, TestApp.ApiSecret, Now));
@@ -91,7 +86,7 @@ public class VideoSdkTokenMinterTests
     [Fact]
     public void Neither_credentials_nor_issued_tokens_print_their_secrets()
     {
-        var issued = _minter.Mint(new TokenGrant(["allow_join"], null, null, TimeSpan.FromHours(1)), Credentials);
+        var issued = _minter.MintClientToken(["allow_join"], null, null, TimeSpan.FromHours(1), Credentials);
 
         Assert.DoesNotContain(TestApp.ApiSecret, Credentials.ToString());
         Assert.DoesNotContain(TestApp.ApiKey, Credentials.ToString());
