@@ -24,6 +24,7 @@ internal static class Layering
         ["Telemetry"] = 1,
         ["Problems"] = 0,
         ["Platform"] = 0,
+        ["Json"] = 0,
     };
 
     /// <summary>The folder of a type of ours (<c>TokenFunction.Tokens.Jwt</c> belongs to <c>Tokens</c>); null for anything else.</summary>
