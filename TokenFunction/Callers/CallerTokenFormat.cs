@@ -107,7 +107,7 @@ internal static class CallerTokenFormat
         var read = StrictJson.ReadObject(Base64Url.DecodeFromChars(segment), MaxJsonDepth);
         refusal = read.Defect switch
         {
-            StrictJsonDefect.None => RepeatedMemberRefusal(read.Root, name),
+            StrictJsonDefect.None => StrictJson.NamesAMemberTwice(read.Root) ? $"its {name} names a member more than once" : null,
             StrictJsonDefect.NotUtf8 => $"its {name} is not valid UTF-8",
             StrictJsonDefect.NotJson => $"its {name} is not valid JSON (or is nested deeper than {MaxJsonDepth} levels)",
             StrictJsonDefect.DataAfterValue => $"its {name} has data after its JSON object",
@@ -121,14 +121,5 @@ internal static class CallerTokenFormat
 
         read.Dispose();
         return null;
-    }
-
-    /// <summary>A name given twice is read as the first by one library and as the last by another: neither is taken.</summary>
-    private static string? RepeatedMemberRefusal(JsonElement root, string name)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        return root.EnumerateObject().All(member => seen.Add(member.Name))
-            ? null
-            : $"its {name} names a member more than once";
     }
 }

@@ -99,6 +99,16 @@ internal static class StrictJson
         return StrictJsonRead.Refused(refusal);
     }
 
+    /// <summary>
+    /// Whether an object names a member twice: one library reads the first, another the last, so where the reading
+    /// matters neither is taken (RFC 8259, 4: names "SHOULD be unique").
+    /// </summary>
+    public static bool NamesAMemberTwice(JsonElement value)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return !value.EnumerateObject().All(member => seen.Add(member.Name));
+    }
+
     private static StrictJsonDefect Check(JsonValueKind root, ReadOnlySpan<byte> json, int maxDepth) =>
         !AreWellFormed(json, maxDepth) ? StrictJsonDefect.IllFormedString
         : root != JsonValueKind.Object ? StrictJsonDefect.NotAnObject
