@@ -20,8 +20,7 @@ public sealed class CallerTokenFormatTests(CallerTokenFormatTests.StandInApp bed
         public async Task InitializeAsync()
         {
             Provider = await OpenIdProviderStandIn.StartAsync();
-            // Refused tokens are charged to the sender's address: the whole corpus comes from one.
-            App = new CallerTestApp(Provider, new Dictionary<string, string?> { ["RateLimit:Burst"] = "100000", ["RateLimit:TokensPerPeriod"] = "100000" });
+            App = new CallerTestApp(Provider, TestApp.UnlimitedRate());
         }
 
         public async Task DisposeAsync()

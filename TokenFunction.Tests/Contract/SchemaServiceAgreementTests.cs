@@ -74,11 +74,8 @@ public sealed class SchemaServiceAgreementTests
         var requests = ContractRequestCorpus.All;
         var schema = await ValidateAsync(requests);
 
-        // One anonymous caller sends the whole corpus.
-        settings["RateLimit:Burst"] = "100000";
-        settings["RateLimit:TokensPerPeriod"] = "100000";
-        using var tokens = new TestApp(settings);
-        await using var rooms = await RoomsTestBed.StartAsync(settings);
+        using var tokens = new TestApp(TestApp.UnlimitedRate(settings));
+        await using var rooms = await RoomsTestBed.StartAsync(TestApp.UnlimitedRate(settings));
         var judged = new List<Judged>();
         foreach (var (request, errors) in requests.Zip(schema))
         {

@@ -26,7 +26,7 @@ public sealed class QueryBodyAgreementTests(QueryBodyAgreementTests.App app) : I
     /// <summary>The default configuration, but for a rate limit no generated corpus reaches.</summary>
     public sealed class App : IDisposable
     {
-        public TestApp Test { get; } = new(new Dictionary<string, string?> { ["RateLimit:Burst"] = "100000", ["RateLimit:TokensPerPeriod"] = "100000" });
+        public TestApp Test { get; } = new(TestApp.UnlimitedRate());
 
         public void Dispose() => Test.Dispose();
     }

@@ -21,8 +21,7 @@ public sealed class UpstreamDistrustTests(UpstreamDistrustTests.Beds beds) : ICl
         public async Task InitializeAsync()
         {
             OtherHost = await VideoSdkApiStandIn.StartAsync();
-            // One anonymous caller sends the whole corpus.
-            Bed = await RoomsTestBed.StartAsync(new Dictionary<string, string?> { ["RateLimit:Burst"] = "100000", ["RateLimit:TokensPerPeriod"] = "100000" });
+            Bed = await RoomsTestBed.StartAsync(TestApp.UnlimitedRate());
         }
 
         public async Task DisposeAsync()
