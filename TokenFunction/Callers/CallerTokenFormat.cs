@@ -32,8 +32,10 @@ internal static class CallerTokenFormat
     /// <summary>Deep enough for any provider's nested claims (Keycloak's are four levels).</summary>
     public const int MaxJsonDepth = 32;
 
-    private static readonly SearchValues<char> Alphabet =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    /// <summary>Base64url's alphabet, each character at the index of the 6 bits it stands for.</summary>
+    private const string AlphabetText = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    private static readonly SearchValues<char> Alphabet = SearchValues.Create(AlphabetText);
 
     /// <returns>The header and payload (dispose them), or null with <paramref name="refusal"/> saying what is not exact (never token content).</returns>
     public static CallerTokenParts? Read(string token, out string refusal)
@@ -87,20 +89,11 @@ internal static class CallerTokenFormat
             return $"its {name} has a length no base64url encoding has";
         }
 
-        var last = unusedBits == 0 ? 0 : Alphabet6Bits(segment[^1]);
+        var last = unusedBits == 0 ? 0 : AlphabetText.IndexOf(segment[^1], StringComparison.Ordinal);
         return (last & ((1 << unusedBits) - 1)) != 0
             ? $"its {name} is not canonical base64url: its last character sets bits past the end of the data"
             : null;
     }
-
-    private static int Alphabet6Bits(char c) => c switch
-    {
-        >= 'A' and <= 'Z' => c - 'A',
-        >= 'a' and <= 'z' => c - 'a' + 26,
-        >= '0' and <= '9' => c - '0' + 52,
-        '-' => 62,
-        _ => 63,
-    };
 
     private static StrictJsonRead? ReadObject(string segment, string name, out string refusal)
     {
