@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace TokenFunction.StandIns;
 
@@ -82,6 +84,24 @@ public class RealOpenIdProvider : ITestOpenIdProvider, IAsyncDisposable
 
     /// <summary>The provider's published key set (public keys only), as any verifier reads it.</summary>
     public async Task<string> GetKeySetJsonAsync() => await _client!.GetStringAsync(Authority + "/jwks");
+
+    /// <summary>
+    /// The provider's own RS256 signing key (private, from its key store) and its kid: for tokens a trusted issuer
+    /// could sign but this provider never would (malformed insides under a valid signature). Dispose the key.
+    /// </summary>
+    public (string Kid, RSA Key) RsaSigningKey()
+    {
+        using var store = JsonDocument.Parse(File.ReadAllText(Path.Combine(_workDirectory.FullName, "signing-keys.json")));
+        // The first key of an algorithm is the one the provider signs with.
+        var jwk = store.RootElement.GetProperty("keys").EnumerateArray().First(k => k.GetProperty("alg").GetString() == "RS256");
+        byte[] Part(string name) => Base64UrlEncoder.DecodeBytes(jwk.GetProperty(name).GetString());
+        var key = RSA.Create(new RSAParameters
+        {
+            Modulus = Part("n"), Exponent = Part("e"), D = Part("d"), P = Part("p"), Q = Part("q"),
+            DP = Part("dp"), DQ = Part("dq"), InverseQ = Part("qi"),
+        });
+        return (jwk.GetProperty("kid").GetString()!, key);
+    }
 
     /// <summary>
     /// Key rollover as an operator does it: the provider restarts on the same port with a new key set in

@@ -15,8 +15,12 @@ public sealed record RecordedRequest(string Method, string Path, string? Authori
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 }
 
-/// <summary>A scripted answer, replacing the stand-in's room behaviour for one request.</summary>
-public sealed record StandInReply(HttpStatusCode Status, string? Body = null, TimeSpan Delay = default, string? RetryAfter = null);
+/// <summary>
+/// A scripted answer, replacing the stand-in's room behaviour for one request: any status, a body as text or as raw
+/// bytes (<paramref name="BodyBytes"/>, for answers that are not UTF-8), a Location (for redirects).
+/// </summary>
+public sealed record StandInReply(
+    HttpStatusCode Status, string? Body = null, TimeSpan Delay = default, string? RetryAfter = null, byte[]? BodyBytes = null, string? Location = null);
 
 /// <summary>
 /// VideoSDK's room REST API on a loopback port (Kestrel, plain http): <c>POST /v2/rooms</c> and
@@ -85,10 +89,15 @@ public sealed class VideoSdkApiStandIn : IAsyncDisposable
             context.Response.Headers.RetryAfter = reply.RetryAfter;
         }
 
-        if (reply.Body is not null)
+        if (reply.Location is not null)
+        {
+            context.Response.Headers.Location = reply.Location;
+        }
+
+        if ((reply.BodyBytes ?? (reply.Body is null ? null : Encoding.UTF8.GetBytes(reply.Body))) is { } body)
         {
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(reply.Body).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(body).ConfigureAwait(false);
         }
     }
 

@@ -39,6 +39,15 @@ public partial class DocumentationTests
                 .Where(p => p.CanWrite)
                 .Select(p => $"{t.Section}__{p.Name}")));
 
+    /// <summary>Settings read by name rather than through an options class: the telemetry exporters' and the platform's.</summary>
+    public static TheoryData<string> NamedSettings => new(
+        typeof(Program).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.Name.EndsWith("Setting", StringComparison.Ordinal) && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Concat(TokenFunction.Platform.HostingPlatform.PlatformSettings)
+            .Distinct());
+
     [Theory]
     [MemberData(nameof(Codes))]
     public void Every_error_code_is_in_the_error_reference_with_its_status(string code, int status) =>
@@ -48,6 +57,11 @@ public partial class DocumentationTests
     [MemberData(nameof(Settings))]
     public void Every_setting_is_in_the_configuration_reference(string setting) =>
         Assert.Contains($"| `{setting}", ConfigurationReference, StringComparison.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(NamedSettings))]
+    public void Every_setting_read_by_name_is_in_the_configuration_reference(string setting) =>
+        Assert.Contains($"`{setting}`", ConfigurationReference, StringComparison.Ordinal);
 
     /// <summary>Long reference material belongs under docs/, so the front page stays readable top to bottom.</summary>
     [Fact]

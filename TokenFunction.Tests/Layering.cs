@@ -24,6 +24,7 @@ internal static class Layering
         ["Telemetry"] = 1,
         ["Problems"] = 0,
         ["Platform"] = 0,
+        ["Json"] = 0,
     };
 
     /// <summary>The folder of a type of ours (a namespace below <c>TokenFunction.Functions</c>, such as its Middleware, belongs to <c>Functions</c>); null for anything else.</summary>

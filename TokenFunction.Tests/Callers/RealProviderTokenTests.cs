@@ -87,7 +87,7 @@ public sealed class RealProviderTokenTests(OpenIdProviderFixture provider) : ICl
         { "sub null", "'sub' claim" },
         { "sub a number", "'sub' claim" },
         { "sub not usable as a participant id", "'sub' claim" },
-        { "not a JWT", "malformed" },
+        { "not a JWT", "exactly three segments" },
     };
 
     [Theory]

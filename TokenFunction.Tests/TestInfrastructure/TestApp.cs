@@ -45,6 +45,13 @@ public sealed class TestApp : IDisposable
         _pipeline = worker.Build(InvocationContext.RunFunctionAsync);
     }
 
+    /// <summary>
+    /// <paramref name="settings"/> with a rate limit no generated corpus reaches: a corpus sends hundreds of requests
+    /// from one anonymous address, and refused ones are charged to it too.
+    /// </summary>
+    public static Dictionary<string, string?> UnlimitedRate(IDictionary<string, string?>? settings = null) =>
+        new(settings ?? new Dictionary<string, string?>()) { ["RateLimit:Burst"] = "100000", ["RateLimit:TokensPerPeriod"] = "100000" };
+
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>
