@@ -8,7 +8,7 @@ namespace TokenFunction.Callers;
 /// (a request never waits for more than its check's bound) and keeps reconnecting by itself; while it is not
 /// connected, commands fail at once instead of queueing, so the limiter falls back without waiting.
 /// </summary>
-internal sealed class SharedRateLimitConnection : IHostedService, IAsyncDisposable
+internal sealed class SharedRateLimitConnection : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly ConfigurationOptions _configuration;
     private readonly RenewingRedisCredentials? _credentials;
@@ -79,18 +79,39 @@ internal sealed class SharedRateLimitConnection : IHostedService, IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
-        if (_connected.IsValueCreated)
+        if (await CreatedAsync().ConfigureAwait(false) is { } multiplexer)
         {
-            try
-            {
-                await (await _connected.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-            }
-            catch (RedisException)
-            {
-                // Never connected: nothing to close.
-            }
+            await multiplexer.DisposeAsync().ConfigureAwait(false);
         }
 
         _credentials?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (CreatedAsync().GetAwaiter().GetResult() is { } multiplexer)
+        {
+            multiplexer.Dispose();
+        }
+
+        _credentials?.Dispose();
+    }
+
+    private async Task<IConnectionMultiplexer?> CreatedAsync()
+    {
+        if (!_connected.IsValueCreated)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _connected.Value.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or InvalidOperationException)
+        {
+            // Never created: nothing to close.
+            return null;
+        }
     }
 }

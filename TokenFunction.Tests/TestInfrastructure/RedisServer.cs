@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TokenFunction.Tests.TestInfrastructure;
+
+/// <summary>
+/// A real <c>redis-server</c> (Debian's package) on 127.0.0.1 and a free port, without persistence, in a temporary
+/// folder of its own; killed on dispose. <see cref="KillAsync"/> and <see cref="RestartAsync"/> take it away and
+/// bring it back on the same port, as an outage would. No test framework here: the load run starts one too.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    /// <summary>The README's prerequisite, named when the server can neither be found nor installed.</summary>
+    public const string Prerequisite =
+        "The shared rate-limit tests run a real Redis: install redis-server (README, Prerequisites: `sudo apt-get install redis-server` or `brew install redis`).";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly SemaphoreSlim Installing = new(1, 1);
+    private static string? _executable;
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("redis-");
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process? _process;
+
+    private RedisServer(string executable, int port)
+    {
+        Executable = executable;
+        Port = port;
+    }
+
+    public string Executable { get; }
+
+    /// <summary>Loopback only: nothing off this machine reaches it.</summary>
+    public string Host { get; } = "127.0.0.1";
+
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis configuration string for an administrator's connection (the default user).</summary>
+    public string AdminConfiguration => $"{Host}:{Port},allowAdmin=true,abortConnect=false";
+
+    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var executable = await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
+        // redis-server cannot take port 0 (it means "no TCP"): take a port the OS hands out, then give it to Redis.
+        // Another process can grab it in between; then Redis fails to bind and the next free port is tried.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(executable, FreeLoopbackPort());
+            try
+            {
+                await server.LaunchAsync(cancellationToken).ConfigureAwait(false);
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: connections drop at once, as when the cache's node goes away.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A fresh, empty server on the same port (no persistence: the buckets start full again).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await KillAsync().ConfigureAwait(false);
+        _process?.Dispose();
+        await LaunchAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Executable)
+        {
+            ArgumentList =
+            {
+                "--bind", Host, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--save", "", "--appendonly", "no", "--dir", _directory.FullName, "--daemonize", "no", "--logfile", "",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            _output.Enqueue(e.Data);
+            if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) => _output.Enqueue(e.Data ?? string.Empty);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server exited: {string.Join(Environment.NewLine, _output)}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        try
+        {
+            await ready.Task.WaitAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"redis-server did not start within {StartTimeout.TotalSeconds} s: {string.Join(Environment.NewLine, _output)}");
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// redis-server from the PATH; if missing and this process may (root with apt-get), installed once with apt-get,
+    /// which waits for other installers on dpkg's own lock; otherwise one line naming the README's prerequisite.
+    /// </summary>
+    public static async Task<string> EnsureInstalledAsync(CancellationToken cancellationToken = default)
+    {
+        await Installing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _executable ??= FindOnPath("redis-server");
+            if (_executable is not null)
+            {
+                return _executable;
+            }
+
+            if (!Environment.IsPrivilegedProcess || FindOnPath("apt-get") is null)
+            {
+                throw new InvalidOperationException(Prerequisite);
+            }
+
+            if (!await AptGetAsync(cancellationToken, "install", "-y", "--no-install-recommends", "redis-server").ConfigureAwait(false))
+            {
+                // A fresh machine may have no package lists yet.
+                await AptGetAsync(cancellationToken, "update").ConfigureAwait(false);
+                await AptGetAsync(cancellationToken, "install", "-y", "--no-install-recommends", "redis-server").ConfigureAwait(false);
+            }
+
+            return _executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(Prerequisite);
+        }
+        finally
+        {
+            Installing.Release();
+        }
+    }
+
+    private static async Task<bool> AptGetAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("apt-get")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment = { ["DEBIAN_FRONTEND"] = "noninteractive" },
+        };
+        // Wait for another apt-get (another test run, another engineer) instead of failing on dpkg's lock.
+        foreach (var argument in (string[])["-o", "DPkg::Lock::Timeout=300", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(output, errors).ConfigureAwait(false);
+            return process.ExitCode == 0;
+        }
+        catch (Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(folder => Path.Combine(folder, name))
+        .FirstOrDefault(File.Exists);
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
+        _process?.Dispose();
+        _directory.Refresh();
+        if (_directory.Exists)
+        {
+            _directory.Delete(recursive: true);
+        }
+    }
+}
