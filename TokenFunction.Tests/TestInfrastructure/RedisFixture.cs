@@ -19,16 +19,19 @@ public sealed class RedisFixture : IAsyncLifetime, IAsyncDisposable
 
     public IServer AdminServer => Admin.GetServer(Server.Host, Server.Port);
 
-    public static async Task<RedisFixture> StartAsync()
+    private string? _defaultUserPassword;
+
+    /// <param name="defaultUserPassword">See <see cref="RedisServer.StartAsync"/>: set it where a failed AUTH must leave a connection with nothing.</param>
+    public static async Task<RedisFixture> StartAsync(string? defaultUserPassword = null)
     {
-        var fixture = new RedisFixture();
+        var fixture = new RedisFixture { _defaultUserPassword = defaultUserPassword };
         await fixture.InitializeAsync();
         return fixture;
     }
 
     public async Task InitializeAsync()
     {
-        _server = await RedisServer.StartAsync();
+        _server = await RedisServer.StartAsync(_defaultUserPassword);
         _admin = await ConnectionMultiplexer.ConnectAsync(_server.AdminConfiguration);
     }
 

@@ -25,10 +25,13 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    private RedisServer(string executable, int port)
+    private readonly string? _defaultUserPassword;
+
+    private RedisServer(string executable, int port, string? defaultUserPassword)
     {
         Executable = executable;
         Port = port;
+        _defaultUserPassword = defaultUserPassword;
     }
 
     public string Executable { get; }
@@ -39,16 +42,20 @@ public sealed class RedisServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>A StackExchange.Redis configuration string for an administrator's connection (the default user).</summary>
-    public string AdminConfiguration => $"{Host}:{Port},allowAdmin=true,abortConnect=false";
+    public string AdminConfiguration => $"{Host}:{Port},allowAdmin=true,abortConnect=false" + (_defaultUserPassword is null ? "" : $",password={_defaultUserPassword}");
 
-    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="defaultUserPassword">
+    /// Closes Redis's <c>default</c> user with this password (<c>requirepass</c>), so that a connection whose AUTH
+    /// fails can do nothing, as on a managed cache; null leaves it open, as a local Redis is.
+    /// </param>
+    public static async Task<RedisServer> StartAsync(string? defaultUserPassword = null, CancellationToken cancellationToken = default)
     {
         var executable = await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
         // redis-server cannot take port 0 (it means "no TCP"): take a port the OS hands out, then give it to Redis.
         // Another process can grab it in between; then Redis fails to bind and the next free port is tried.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(executable, FreeLoopbackPort());
+            var server = new RedisServer(executable, FreeLoopbackPort(), defaultUserPassword);
             try
             {
                 await server.LaunchAsync(cancellationToken).ConfigureAwait(false);
@@ -92,6 +99,12 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (_defaultUserPassword is not null)
+        {
+            start.ArgumentList.Add("--requirepass");
+            start.ArgumentList.Add(_defaultUserPassword);
+        }
+
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
