@@ -37,7 +37,7 @@ public class DocumentationTests
             .Where(t => t.Section is not null)
             .SelectMany(t => t.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.CanWrite)
-                .Select(p => $"{t.Section}__{p.Name}")));
+                .Select(p => $"{t.Section!.Replace(":", "__", StringComparison.Ordinal)}__{p.Name}")));
 
     [Theory]
     [MemberData(nameof(Codes))]
