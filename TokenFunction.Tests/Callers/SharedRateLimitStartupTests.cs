@@ -63,6 +63,7 @@ public sealed class SharedRateLimitStartupTests
             ["RateLimit:Redis:Password"] = "redis-password-not-for-logs",
             ["RateLimit:Redis:KeySecret"] = RedisFixture.KeySecret,
             [SharedRateLimitServiceCollectionExtensions.SiteNameSetting] = "func-abc123",
+            ["CallerAuth:AllowAnonymous"] = "true",
             [SharedRateLimitServiceCollectionExtensions.FunctionsEnvironmentSetting] = "Staging",
         });
 
