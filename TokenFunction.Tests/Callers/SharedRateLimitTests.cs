@@ -128,13 +128,15 @@ public sealed class SharedRateLimitTests(RedisFixture redis) : IClassFixture<Red
     [Fact]
     public async Task A_check_slower_than_its_bound_is_decided_by_the_instance_s_own_bucket_and_counted_as_a_timeout()
     {
-        using var app = new TestApp(Shared("slow", new() { ["RateLimit:Redis:CheckTimeout"] = "00:00:00.05" }));
+        // A server of its own: the pause below must not reach the other tests' checks.
+        await using var paused = await RedisFixture.StartAsync();
+        using var app = new TestApp(SharedSettings(paused, "slow", new() { ["RateLimit:Redis:CheckTimeout"] = "00:00:00.05" }));
         using var fallbacks = new MetricCollector<long>(app.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.RateLimitFallbacks);
         var limiter = app.Get<ICallerRateLimiter>();
         Assert.Null(await limiter.AcquireAsync(Alice, CancellationToken.None));
 
         // Every client's commands wait two seconds: far past the 50 ms bound.
-        await redis.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "2000", "ALL");
+        await paused.AdminServer.ExecuteAsync("CLIENT", "PAUSE", "2000", "ALL");
         var decided = await limiter.AcquireAsync(Alice, CancellationToken.None);
 
         Assert.Null(decided);

@@ -31,8 +31,10 @@ internal sealed class CallerRateLimiter : ICallerRateLimiter, IDisposable
         _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => bucket));
     }
 
-    /// <returns>Null when the caller may go on; otherwise the 429 problem with Retry-After.</returns>
-    public ApiProblem? TryAcquire(CallerIdentity caller)
+    /// <summary>Decided at once in memory (the runtime's token bucket), so it completes synchronously.</summary>
+    public ValueTask<ApiProblem?> AcquireAsync(CallerIdentity caller, CancellationToken cancellationToken) => ValueTask.FromResult(TryAcquire(caller));
+
+    private ApiProblem? TryAcquire(CallerIdentity caller)
     {
         using var lease = _limiter.AttemptAcquire(caller.RateLimitKey);
         if (lease.IsAcquired)
@@ -42,8 +44,6 @@ internal sealed class CallerRateLimiter : ICallerRateLimiter, IDisposable
 
         return RateLimitRefusal.Create(_options, lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _options.ReplenishmentPeriod);
     }
-
-    public ValueTask<ApiProblem?> AcquireAsync(CallerIdentity caller, CancellationToken cancellationToken) => ValueTask.FromResult(TryAcquire(caller));
 
     public void Dispose() => _limiter.Dispose();
 }
