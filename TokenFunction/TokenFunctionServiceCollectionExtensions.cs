@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
+using TokenFunction.Http;
 using TokenFunction.Platform;
 using TokenFunction.Rooms;
 using TokenFunction.Secrets;
@@ -33,6 +34,7 @@ internal static class TokenFunctionServiceCollectionExtensions
             .AddRooms()
             .AddServiceTelemetry(configuration, AppIdentity);
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
+        services.AddSingleton(sp => new ApiResponses(sp.GetRequiredService<Refusals>()));
         services.AddHostedService<Functions.RequestPathWarmUp>();
         services.AddSingleton(sp => new Functions.HealthProbe(
             sp.GetRequiredService<ISigningCredentialsProvider>(), sp.GetRequiredService<ICallerAuthenticator>(), sp.GetRequiredService<TimeProvider>()));

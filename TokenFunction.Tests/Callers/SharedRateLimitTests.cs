@@ -173,7 +173,7 @@ public sealed class SharedRateLimitTests(RedisFixture redis) : IClassFixture<Red
     /// </summary>
     internal static async Task ConnectedAsync(TestApp app)
     {
-        if (app.Services.GetService(typeof(SharedRateLimitConnection)) is SharedRateLimitConnection connection)
+        foreach (var connection in app.Get<IEnumerable<SharedRateLimitConnection>>())
         {
             await connection.Connected;
         }

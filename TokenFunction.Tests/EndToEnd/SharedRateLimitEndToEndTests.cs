@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using StackExchange.Redis;
 using TokenFunction.Callers;
+using TokenFunction.StandIns.FunctionsHost;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.EndToEnd;
 
