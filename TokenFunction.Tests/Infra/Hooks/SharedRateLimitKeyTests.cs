@@ -22,8 +22,7 @@ public sealed class SharedRateLimitKeyTests
     public async Task A_missing_key_is_written_once_and_resolved_and_a_second_run_keeps_it(HookShell shell)
     {
         using var clis = new FakeAzureClis();
-        clis.SetSecret("videosdk-api-key", "existing-key");
-        clis.SetSecret("videosdk-api-secret", "existing-secret");
+        PutPairInVault(clis);
 
         var first = await clis.RunAsync(shell, "postprovision", SharedLimit());
         var key = clis.Secret(KeySecretName);
@@ -77,8 +76,7 @@ public sealed class SharedRateLimitKeyTests
     public async Task An_isolated_vault_is_opened_for_the_key_and_closed_again(HookShell shell)
     {
         using var clis = new FakeAzureClis();
-        clis.SetSecret("videosdk-api-key", "existing-key");
-        clis.SetSecret("videosdk-api-secret", "existing-secret");
+        PutPairInVault(clis);
 
         var run = await clis.RunAsync(shell, "postprovision", SharedLimit(IsolatedVault()));
 
@@ -94,8 +92,7 @@ public sealed class SharedRateLimitKeyTests
     public async Task An_isolated_vault_holding_everything_stays_closed(HookShell shell)
     {
         using var clis = new FakeAzureClis();
-        clis.SetSecret("videosdk-api-key", "existing-key");
-        clis.SetSecret("videosdk-api-secret", "existing-secret");
+        PutPairInVault(clis);
         clis.SetSecret(KeySecretName, "an-existing-key-of-forty-four-characters-000");
 
         var run = await clis.RunAsync(shell, "postprovision", SharedLimit(IsolatedVault()));

@@ -96,8 +96,7 @@ public sealed partial class WalkthroughTests(LocalModeWorker worker) : IClassFix
     public async Task Shared_rate_limit_postprovision(HookShell shell)
     {
         using var clis = new FakeAzureClis();
-        clis.SetSecret("videosdk-api-key", "existing-key");
-        clis.SetSecret("videosdk-api-secret", "existing-secret");
+        PutPairInVault(clis);
 
         var run = await clis.RunAsync(shell, "postprovision", SharedRateLimitKeyTests.SharedLimit());
 
