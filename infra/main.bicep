@@ -258,8 +258,8 @@ module keyVault 'app/key-vault.bicep' = {
   }
 }
 
-// The shared rate limit's cache, with its access policy for the app's identity (docs/deployment.md, "One rate
-// limit across instances").
+// The shared rate limit's cache, with its access policy for the app's identity (docs/deployment.md, "Shared rate
+// limit (Azure Managed Redis)").
 module redis 'app/redis.bicep' = if (globalRateLimit) {
   name: 'redis'
   params: {

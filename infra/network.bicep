@@ -1,7 +1,8 @@
 // Optional private network: a VNet whose app subnet Flex Consumption joins, and private endpoints with
-// private DNS zones for the vault, blob storage and, with the shared rate limit, Azure Managed Redis. Flex Consumption VNet integration runs on Container
-// Apps infrastructure: the subscription must have the Microsoft.App resource provider registered
-// (az provider register --namespace Microsoft.App), or the app's deployment fails.
+// private DNS zones for the vault, blob storage and, with the shared rate limit, Azure Managed Redis. Flex
+// Consumption VNet integration runs on Container Apps infrastructure: the subscription must have the
+// Microsoft.App resource provider registered (az provider register --namespace Microsoft.App), or the app's
+// deployment fails.
 
 param location string
 param tags object
