@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using TokenFunction.LoadRun;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+using TokenFunction.StandIns.FunctionsHost;
 
 if (args.Length > 0 && args[0] == LoadClient.Verb)
 {
@@ -16,10 +16,10 @@ var options = LoadRunOptions.Parse(args);
 var apps = new Dictionary<Subject, FunctionAppBuildOutput>
 {
     [Subject.Floor] = options.FloorAppDirectory is null
-        ? FunctionAppBuildOutput.FromAssemblyMetadata(LoadRun.FloorAppMetadataKey)
+        ? FunctionAppBuildOutput.FromAssemblyMetadata(typeof(LoadRun).Assembly, LoadRun.FloorAppMetadataKey)
         : FunctionAppBuildOutput.FromDirectory(options.FloorAppDirectory),
 };
-apps[Subject.Local] = apps[Subject.Vault] = apps[Subject.Exporting] = options.AppDirectory is null
+apps[Subject.Local] = apps[Subject.Vault] = apps[Subject.Exporting] = apps[Subject.Redis] = options.AppDirectory is null
     ? FunctionAppBuildOutput.FromAssemblyMetadata()
     : FunctionAppBuildOutput.FromDirectory(options.AppDirectory);
 Console.WriteLine($"Subjects {string.Join(", ", options.Subjects)}; {options.Runs} fresh workers each; {options.Requests} requests per level " +

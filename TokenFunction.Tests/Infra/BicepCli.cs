@@ -16,9 +16,8 @@ public sealed record BicepRun(string Command, int ExitCode, string StdOut, strin
 }
 
 /// <summary>
-/// The Bicep CLI from the Azure.Bicep.CommandLine.&lt;rid&gt; NuGet package the test project references for the
-/// building machine's OS and architecture (linux, osx, win; x64, arm64): the one source of the tool that works
-/// on this project's offline machines.
+/// The Bicep CLI from the Azure.Bicep.CommandLine.&lt;rid&gt; NuGet package the test project references (linux-x64,
+/// where the suite runs): the one source of the tool that works on this project's offline machines.
 /// </summary>
 public static class BicepCli
 {

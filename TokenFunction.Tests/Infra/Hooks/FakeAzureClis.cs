@@ -229,6 +229,7 @@ public sealed class FakeAzureClis : IDisposable
     /// <summary>Runs scripts/{hook}.sh or scripts/{hook}.ps1 with the given environment, stdin not a terminal.</summary>
     public async Task<HookRun> RunAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment)
     {
+        await ToolsFor(shell);
         using var process = StartInOwnProcessGroup(shell, hook, environment);
         return await FinishAsync(process, process.StandardOutput.ReadToEndAsync());
     }
@@ -240,6 +241,7 @@ public sealed class FakeAzureClis : IDisposable
     /// </summary>
     public async Task<HookRun> RunAndSignalAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment, string signal)
     {
+        await ToolsFor(shell);
         using var process = StartInOwnProcessGroup(shell, hook, new Dictionary<string, string>(environment) { ["FAKE_SET_BLOCKS"] = "1" });
         var stdout = process.StandardOutput.ReadToEndAsync();
         using (var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
@@ -295,6 +297,7 @@ public sealed class FakeAzureClis : IDisposable
     /// </summary>
     public async Task<HookRun> RunInTerminalAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment, params (string Prompt, string Reply)[] answers)
     {
+        await ToolsFor(shell);
         var command = shell == HookShell.Sh
             ? $"sh '{ScriptPath(hook, shell)}'"
             : $"dotnet tool run pwsh -- -NoProfile -File '{ScriptPath(hook, shell)}'";
@@ -363,6 +366,10 @@ public sealed class FakeAzureClis : IDisposable
             return screen.ToString().Contains(prompt, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>PowerShell is a dotnet local tool (.config/dotnet-tools.json): restored before the first script it runs.</summary>
+    private static Task ToolsFor(HookShell shell) =>
+        shell == HookShell.Sh ? Task.CompletedTask : Prerequisites.Machine.EnsureDotnetToolsAsync(InfraWorkspace.RepositoryRoot);
 
     private string ScriptPath(string hook, HookShell shell) =>
         Path.Combine(ScriptsDirectory, hook + (shell == HookShell.Sh ? ".sh" : ".ps1"));
