@@ -401,10 +401,19 @@ public sealed class FakeAzureClis : IDisposable
     {
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        var calls = File.ReadAllLines(Path.Combine(State, "calls"));
-        return new HookRun(process.ExitCode, await stdout, await stderr, calls, this);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            // Dispose ends the hook's process group; the calls show where it stood.
+            throw new TimeoutException($"the hook was still running after a minute; its az, azd and sleep calls so far:\n{string.Join('\n', Calls)}", e);
+        }
+        return new HookRun(process.ExitCode, await stdout, await stderr, Calls, this);
     }
+
+    private string[] Calls => File.ReadAllLines(Path.Combine(State, "calls"));
 
     /// <summary>
     /// Ends what is left of each hook's process group (a hook that timed out, a fake az still blocked) and waits
