@@ -157,6 +157,8 @@ public sealed class FakeAzureClis : IDisposable
 
     private readonly string _root = Directory.CreateTempSubdirectory("fake-azure-").FullName;
 
+    private readonly List<int> _processGroups = [];
+
     /// <param name="fakeSleep">
     /// False keeps the real sleep: for the smoke check, whose waits are bounded by the clock, not by a count.
     /// </param>
@@ -251,18 +253,18 @@ public sealed class FakeAzureClis : IDisposable
                 await Task.Delay(50, wait.Token);
             }
         }
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, "--", $"-{process.Id}" } })!)
-        {
-            await kill.WaitForExitAsync();
-        }
+        SignalGroup(process.Id, signal);
         return await FinishAsync(process, stdout);
     }
 
     // setsid gives the hook a process group of its own (its id is the hook's pid), so a test can signal the hook
-    // and its children without signalling itself.
+    // and its children without signalling itself, and Dispose can end whatever of it is left. env puts INT, HUP
+    // and TERM back to their defaults, as in a terminal's shell: a test run started in the background (`&`
+    // without job control ignores INT) or under nohup (HUP) would hand those ignored dispositions down, and a
+    // shell cannot trap a signal that was ignored when it started, so the hook would sleep through the signal.
     private Process StartInOwnProcessGroup(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("setsid");
+        var start = new ProcessStartInfo("setsid") { ArgumentList = { "env", "--default-signal=INT,HUP,TERM" } };
         if (shell == HookShell.Sh)
         {
             start.ArgumentList.Add("sh");
@@ -276,6 +278,7 @@ public sealed class FakeAzureClis : IDisposable
             }
         }
         var process = Start(start, environment);
+        _processGroups.Add(process.Id);
         process.StandardInput.Close();
         return process;
     }
@@ -398,12 +401,64 @@ public sealed class FakeAzureClis : IDisposable
     {
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        var calls = File.ReadAllLines(Path.Combine(State, "calls"));
-        return new HookRun(process.ExitCode, await stdout, await stderr, calls, this);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            // Dispose ends the hook's process group; the calls show where it stood.
+            throw new TimeoutException($"the hook was still running after a minute; its az, azd and sleep calls so far:\n{string.Join('\n', Calls)}", e);
+        }
+        return new HookRun(process.ExitCode, await stdout, await stderr, Calls, this);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private string[] Calls => File.ReadAllLines(Path.Combine(State, "calls"));
+
+    /// <summary>
+    /// Ends what is left of each hook's process group (a hook that timed out, a fake az still blocked) and waits
+    /// until none of its processes runs, so nothing writes into the folder while it is deleted.
+    /// </summary>
+    public void Dispose()
+    {
+        foreach (var group in _processGroups)
+        {
+            SignalGroup(group, "KILL");
+        }
+        using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (_processGroups.Any(Runs))
+        {
+            Task.Delay(50, wait.Token).GetAwaiter().GetResult();
+        }
+        Directory.Delete(_root, recursive: true);
+    }
+
+    // kill(1) to a negative id signals the whole group; it fails harmlessly when the group has already ended.
+    private static void SignalGroup(int group, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, "--", $"-{group}" }, RedirectStandardError = true })!;
+        kill.StandardError.ReadToEnd();
+        kill.WaitForExit();
+    }
+
+    // Whether a process of the group still runs, from /proc/<pid>/stat ("pid (comm) state ppid pgrp ..."). A
+    // killed process nobody reaps stays a zombie (state Z) in its group: it writes nothing, so it does not count.
+    // The group's id cannot be taken by a new process while any member, zombie or not, remains.
+    private static bool Runs(int group) =>
+        Directory.EnumerateDirectories("/proc").Any(directory =>
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields[0] != "Z" && fields[2] == group.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
 
     private void WriteExecutable(string name, string content)
     {
