@@ -11,7 +11,7 @@ public sealed class InfraTestGroup : ICollectionFixture<InfraFixture>
 /// <summary>
 /// Runs every Bicep CLI invocation the Infra tests need once per test run, all at the same time (each costs
 /// seconds of CPU): build, lint and build-params of the real files, and snapshots (the ARM engine's offline
-/// evaluation) of the real template with its parameters file as azd runs it, with isolation on, of a broken
+/// evaluation) of the real template with its parameters file as azd runs it (smallest and pipeline), with isolation on, of a broken
 /// copy, with a '*' CORS origin and with caller authentication undecided.
 /// </summary>
 public sealed class InfraFixture : IAsyncLifetime
@@ -59,6 +59,8 @@ public sealed class InfraFixture : IAsyncLifetime
         ["AZURE_KEY_VAULT_NAME"] = "kv-recreated-1234",
         ["CALLER_AUTH_AUTHORITY"] = "https://login.example.com/tenant/v2.0",
         ["CALLER_AUTH_AUDIENCE"] = "api://videosdk-token",
+        // Written as in local.settings.json's Host.CORS, with a space and an empty entry a hand might add.
+        ["CORS_ALLOWED_ORIGINS"] = "https://app.example.com, https://admin.example.com,",
     };
 
     public BicepRun Build { get; private set; } = null!;
@@ -80,6 +82,9 @@ public sealed class InfraFixture : IAsyncLifetime
 
     /// <summary>What main.bicepparam deploys with <see cref="AzdDefaultEnvironment"/> (the smallest azd up).</summary>
     public ArmDeployment Default { get; private set; } = null!;
+
+    /// <summary>What main.bicepparam deploys with <see cref="PipelineEnvironment"/> (CORS origins among its values).</summary>
+    public ArmDeployment Pipeline { get; private set; } = null!;
 
     /// <summary>Network isolation, an operator, caller authentication and a CORS origin.</summary>
     public ArmDeployment Isolated { get; private set; } = null!;
@@ -103,6 +108,7 @@ public sealed class InfraFixture : IAsyncLifetime
             new Dictionary<string, string>(AzdDefaultEnvironment) { ["OPERATOR_PRINCIPAL_TYPE"] = "ServicePrincipal", ["AZURE_PRINCIPAL_TYPE"] = "Group" },
             "build-params", InfraWorkspace.MainParameters, "--stdout");
         var defaultSnapshot = SnapshotOfCopyAsync(parameters: null);
+        var pipelineSnapshot = SnapshotOfCopyAsync(parameters: null, PipelineEnvironment);
         var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters);
         var sabotaged = CompileBrokenCopyAsync();
         var wildcard = RunSnapshotOfCopyAsync(WildcardCorsParameters, AzdDefaultEnvironment);
@@ -118,6 +124,7 @@ public sealed class InfraFixture : IAsyncLifetime
         UndecidedCallerAuthSnapshot = await undecided;
         var template = ParseTemplate(Build);
         Default = new ArmDeployment(template, await defaultSnapshot);
+        Pipeline = new ArmDeployment(template, await pipelineSnapshot);
         Isolated = new ArmDeployment(template, await isolatedSnapshot);
         Sabotaged = await sabotaged;
     }
@@ -133,10 +140,10 @@ public sealed class InfraFixture : IAsyncLifetime
         return new ArmDeployment(ParseTemplate(await build), await snapshot);
     }
 
-    private static async Task<JsonObject> SnapshotOfCopyAsync(string? parameters)
+    private static async Task<JsonObject> SnapshotOfCopyAsync(string? parameters, IReadOnlyDictionary<string, string>? environment = null)
     {
         using var copy = InfraWorkspace.CopyOfSource();
-        return await SnapshotInAsync(copy, parameters);
+        return await SnapshotInAsync(copy, parameters, environment);
     }
 
     private static async Task<BicepRun> RunSnapshotOfCopyAsync(string? parameters, IReadOnlyDictionary<string, string> environment)
@@ -145,9 +152,9 @@ public sealed class InfraFixture : IAsyncLifetime
         return await RunSnapshotInAsync(copy, parameters, environment);
     }
 
-    private static async Task<JsonObject> SnapshotInAsync(InfraWorkspace copy, string? parameters)
+    private static async Task<JsonObject> SnapshotInAsync(InfraWorkspace copy, string? parameters, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var run = await RunSnapshotInAsync(copy, parameters, AzdDefaultEnvironment);
+        var run = await RunSnapshotInAsync(copy, parameters, environment ?? AzdDefaultEnvironment);
         var snapshotFile = Path.Combine(copy.Directory, Path.ChangeExtension(ParametersFileName(parameters), ".snapshot.json"));
         if (run.ExitCode != 0 || !File.Exists(snapshotFile))
         {
