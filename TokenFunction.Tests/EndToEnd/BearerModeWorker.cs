@@ -33,7 +33,7 @@ public class BearerModeWorker : FunctionsHostFixture
 
     protected sealed override async Task<FunctionsHostOptions> CreateOptionsAsync()
     {
-        _provider = await OpenIdProviderFixture.StartAsync();
+        _provider = await OpenIdProviderFixture.StartAsync([.. MoreClients]);
         _options
             .WithSetting("CallerAuth__Authority", _provider.Authority)
             // Keycloak's realm roles, nested: the path setting as an app setting (environment variable).
@@ -52,6 +52,9 @@ public class BearerModeWorker : FunctionsHostFixture
         Configure(_options);
         return _options;
     }
+
+    /// <summary>Clients of a subclass's story, registered at the provider besides <see cref="ProviderClients.All"/>.</summary>
+    protected virtual IEnumerable<ProviderClient> MoreClients => [];
 
     /// <summary>Settings of a subclass's story, applied last (a later setting wins).</summary>
     protected virtual void Configure(FunctionsHostOptions options)

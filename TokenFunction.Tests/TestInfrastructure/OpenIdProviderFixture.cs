@@ -4,15 +4,20 @@ namespace TokenFunction.Tests.TestInfrastructure;
 /// The real OpenID provider (<see cref="RealOpenIdProvider"/>) knowing every client of <see cref="ProviderClients"/>:
 /// once per test class (IClassFixture), or <see cref="StartAsync"/> for one of its own.
 /// </summary>
-public sealed class OpenIdProviderFixture() : RealOpenIdProvider(ProviderClients.All), IAsyncLifetime
+public sealed class OpenIdProviderFixture(IEnumerable<ProviderClient> moreClients) : RealOpenIdProvider([.. ProviderClients.All, .. moreClients]), IAsyncLifetime
 {
+    public OpenIdProviderFixture()
+        : this([])
+    {
+    }
+
     /// <summary>The test category of the classes that use it: Node processes, left out of the fast inner loop (docs/testing.md).</summary>
     public const string Category = "RealOpenIdProvider";
 
-    /// <summary>A provider of its own (not a class fixture); dispose it.</summary>
-    public static async Task<OpenIdProviderFixture> StartAsync()
+    /// <summary>A provider of its own (not a class fixture), knowing <paramref name="moreClients"/> too; dispose it.</summary>
+    public static async Task<OpenIdProviderFixture> StartAsync(params ProviderClient[] moreClients)
     {
-        var provider = new OpenIdProviderFixture();
+        var provider = new OpenIdProviderFixture(moreClients);
         await provider.LaunchAsync();
         return provider;
     }
