@@ -4,10 +4,16 @@ namespace TokenFunction.Tests.TestInfrastructure;
 /// The real OpenID provider (<see cref="RealOpenIdProvider"/>) knowing every client of <see cref="ProviderClients"/>:
 /// once per test class (IClassFixture), or <see cref="StartAsync"/> for one of its own.
 /// </summary>
-public sealed class OpenIdProviderFixture(IEnumerable<ProviderClient> moreClients) : RealOpenIdProvider([.. ProviderClients.All, .. moreClients]), IAsyncLifetime
+public sealed class OpenIdProviderFixture : RealOpenIdProvider, IAsyncLifetime
 {
+    // xunit builds a class fixture through its one public constructor.
     public OpenIdProviderFixture()
         : this([])
+    {
+    }
+
+    private OpenIdProviderFixture(IEnumerable<ProviderClient> moreClients)
+        : base([.. ProviderClients.All, .. moreClients])
     {
     }
 
