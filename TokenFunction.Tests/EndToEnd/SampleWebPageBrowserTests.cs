@@ -34,6 +34,10 @@ public sealed class SampleWebPage : IAsyncLifetime
         [".html"] = "text/html; charset=utf-8", [".js"] = "text/javascript; charset=utf-8", [".json"] = "application/json",
     };
 
+    // The page's import of node_modules/videosdk-token-source/dist/ is served from this copy of the build.
+    private const string PackagePath = "/node_modules/videosdk-token-source/dist/";
+
+    private readonly DirectoryInfo _packageBuild = Directory.CreateTempSubdirectory("token-source-dist-");
     private LoopbackServer? _server;
     private SampleWebWorker? _worker;
 
@@ -44,11 +48,7 @@ public sealed class SampleWebPage : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Prerequisites.Machine.EnsureNpmPackagesAsync(SampleFolder);
-        var build = await TokenSourcePackage.RunAsync("build");
-        if (build.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"clients/token-source did not build: {build}");
-        }
+        await TokenSourcePackage.BuildIntoAsync(_packageBuild.FullName);
 
         _server = await LoopbackServer.StartAsync(null, ServeAsync);
         _worker = new SampleWebWorker(_server.BaseAddress);
@@ -66,6 +66,8 @@ public sealed class SampleWebPage : IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
+
+        _packageBuild.Delete(recursive: true);
     }
 
     private async Task ServeAsync(HttpContext context)
@@ -86,8 +88,9 @@ public sealed class SampleWebPage : IAsyncLifetime
             return;
         }
 
-        var file = Path.GetFullPath(Path.Combine(SampleFolder, path.TrimStart('/')));
-        if (!file.StartsWith(SampleFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(file))
+        var root = path.StartsWith(PackagePath, StringComparison.Ordinal) ? _packageBuild.FullName : SampleFolder;
+        var file = Path.GetFullPath(Path.Combine(root, path[(root == SampleFolder ? 1 : PackagePath.Length)..]));
+        if (!file.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(file))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;

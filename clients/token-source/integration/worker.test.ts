@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { TokenProblemError, TokenSource } from "../src/index.js";
 import { ManualClock } from "../test/support/manual-clock.js";
-import { accessToken, countingProxy, env, providerClient, verifiedClaims } from "./worker.js";
+import { accessToken, countingProxy, env, providerClient, verifiedClaims, type SeenCall } from "./worker.js";
 
 const proxies: Array<{ close: () => Promise<void> }> = [];
 after(() => Promise.all(proxies.map((proxy) => proxy.close())));
@@ -107,14 +107,7 @@ describe("bearer mode, against the real worker and the real OpenID provider", ()
     // The worker lets a caller make 4 requests, then one an hour (the fixture's RateLimit settings).
     for (const room of ["r-1", "r-2", "r-3", "r-4"]) await source.getToken({ roomId: room });
 
-    const refused = source.getToken({ roomId: "r-5" }).catch((failure: unknown) => failure);
-    const wait = await waitForTimer(clock);
-    const [firstRefusal] = worker.tokenCalls().slice(4);
-    assert.equal(firstRefusal?.status, 429);
-    const retryAfterMs = Number(firstRefusal!.retryAfter) * 1000;
-    assert.ok(retryAfterMs > 0 && wait >= retryAfterMs && wait <= retryAfterMs * 1.2, `waited ${wait} ms for Retry-After ${firstRefusal!.retryAfter}`);
-    await clock.advance(wait);
-    const error = await refused;
+    const error = await refusedAfterWaitingRetryAfter(source.getToken({ roomId: "r-5" }), clock, () => worker.tokenCalls()[4], 429);
 
     assert.ok(error instanceof TokenProblemError && error.status === 429 && error.code === "rate_limited", String(error));
     assert.ok(error.retryAfterSeconds! > 0);
@@ -129,14 +122,7 @@ describe("vault mode, the vault down since the worker started", () => {
     const clock = new ManualClock(Date.now());
     const source = new TokenSource({ baseUrl: worker.baseUrl, clock, retry: { maxAttempts: 2, maxDelaySeconds: 7200 } });
 
-    const refused = source.getToken({ roomId: "room-a" }).catch((failure: unknown) => failure);
-    const wait = await waitForTimer(clock);
-    const [first] = worker.tokenCalls();
-    assert.equal(first?.status, 503);
-    const retryAfterMs = Number(first!.retryAfter) * 1000;
-    assert.ok(retryAfterMs > 0 && wait >= retryAfterMs && wait <= retryAfterMs * 1.2, `waited ${wait} ms for Retry-After ${first!.retryAfter}`);
-    await clock.advance(wait);
-    const error = await refused;
+    const error = await refusedAfterWaitingRetryAfter(source.getToken({ roomId: "room-a" }), clock, () => worker.tokenCalls()[0], 503);
 
     assert.ok(error instanceof TokenProblemError && error.status === 503 && error.code === "signing_credentials_unavailable", String(error));
     assert.match(error.traceId ?? "", /\S/);
@@ -144,6 +130,19 @@ describe("vault mode, the vault down since the worker started", () => {
     source.dispose();
   });
 });
+
+// The call refused with `status`: the package's wait before its second attempt is the first refusal's
+// Retry-After plus at most 20% jitter; the clock is then moved by that wait, and the call's failure returned.
+async function refusedAfterWaitingRetryAfter(call: Promise<unknown>, clock: ManualClock, firstRefusal: () => SeenCall | undefined, status: number) {
+  const failed = call.then(() => assert.fail("the call succeeded"), (failure: unknown) => failure);
+  const wait = await waitForTimer(clock);
+  const refusal = firstRefusal();
+  assert.equal(refusal?.status, status);
+  const retryAfterMs = Number(refusal!.retryAfter) * 1000;
+  assert.ok(retryAfterMs > 0 && wait >= retryAfterMs && wait <= retryAfterMs * 1.2, `waited ${wait} ms for Retry-After ${refusal!.retryAfter}`);
+  await clock.advance(wait);
+  return failed;
+}
 
 // A retry's timer is set once the worker's answer has arrived over the network, in real time (in vault mode the
 // first answer can take the worker's fetch timeout, the fixture's 2 s).
