@@ -4,7 +4,8 @@ namespace TokenFunction.LoadRun;
 
 /// <summary>
 /// What a run measures: the floor app, TokenFunction with credentials from settings, or from the Key Vault stand-in,
-/// or in local mode exporting its telemetry over OTLP (the price of observability).
+/// or in local mode exporting its telemetry over OTLP (the price of observability), or in local mode with the
+/// rate limit shared through a redis-server on loopback (the price of one Redis round trip per request).
 /// </summary>
 public enum Subject
 {
@@ -12,10 +13,11 @@ public enum Subject
     Local,
     Vault,
     Exporting,
+    Redis,
 }
 
 /// <summary>
-/// Command line: --runs 3 --requests 10000 --concurrency 1,8,64 --warmup 20000 --subjects floor,local,vault,exporting
+/// Command line: --runs 3 --requests 10000 --concurrency 1,8,64 --warmup 20000 --subjects floor,local,vault,exporting,redis
 /// --app DIR --floor-app DIR --out FILE --refresh-seconds N --otlp URL --readme FILE --revision TEXT.
 /// </summary>
 /// <param name="RefreshInterval">Vault subject: KeyVault:RefreshInterval; null keeps the app's default.</param>
@@ -29,9 +31,9 @@ public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> C
     {
         var values = CommandLine.Pairs(args);
         int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var subjects = values.GetValueOrDefault("subjects", "floor,local,vault,exporting").Split(',')
+        var subjects = values.GetValueOrDefault("subjects", "floor,local,vault,exporting,redis").Split(',')
             .Select(s => Enum.TryParse<Subject>(s, ignoreCase: true, out var subject) ? subject
-                : throw new ArgumentException($"--subjects lists floor, local, vault and exporting, not '{s}'."))
+                : throw new ArgumentException($"--subjects lists floor, local, vault, exporting and redis, not '{s}'."))
             .Distinct().Order().ToArray();
         // Steady state means after tiered compilation has recompiled the hot path: on 2 cores that took more than
         // 5,000 requests (the worker's CPU per request was still twice its settled value), hence the long warm-up.

@@ -116,6 +116,11 @@ public static class LoadRunReport
             TelemetryCost(text, options, runs);
         }
 
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Redis))
+        {
+            SharedLimitCost(text, options, runs);
+        }
+
         var vault = runs.Where(r => r.VaultReads is not null).ToList();
         if (vault.Count > 0)
         {
@@ -193,6 +198,13 @@ public static class LoadRunReport
             }
         }
 
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Redis) && options.Concurrencies.Contains(8))
+        {
+            // One row: the README stays under its size bound; CPU and the other levels are in the full report.
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| Redis-shared rate limit: p99 at concurrency 8 added (ms) | | {Adds(runs, Subject.Redis, r => Step(r, 8)!.P99Ms, "+0.00;-0.00;0.00")} | | ≤ +1 |");
+        }
+
         text.AppendLine(ReadmeEnd);
         return text.ToString();
     }
@@ -228,6 +240,27 @@ public static class LoadRunReport
         }
     }
 
+    /// <summary>What the shared rate limit costs: the redis subject (a redis-server on loopback) against local mode, medians of each.</summary>
+    private static void SharedLimitCost(StringBuilder text, LoadRunOptions options, IReadOnlyList<RunResult> runs)
+    {
+        text.AppendLine();
+        text.AppendLine("Shared rate limit cost: local mode with the rate limit in a redis-server on loopback against local mode's in-memory limiter (medians):");
+        text.AppendLine();
+        text.AppendLine("| concurrency | p50 added (ms) | p99 added (ms) | worker CPU per request added (µs) |");
+        text.AppendLine("| --- | --- | --- | --- |");
+        foreach (var concurrency in options.Concurrencies)
+        {
+            StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {concurrency} | {Adds(runs, Subject.Redis, r => Step(r).P50Ms, "+0.00;-0.00;0.00")} | {Adds(runs, Subject.Redis, r => Step(r).P99Ms, "+0.00;-0.00;0.00")} | " +
+                $"{Adds(runs, Subject.Redis, r => Step(r).WorkerCpuUsPerRequest, "+0;-0;0")} |");
+        }
+    }
+
+    /// <summary>What <paramref name="subject"/> adds to a measure, against local mode (medians).</summary>
+    private static string Adds(IReadOnlyList<RunResult> runs, Subject subject, Func<RunResult, double> value, string format) =>
+        (MedianOf(runs, subject, value) - MedianOf(runs, Subject.Local, value)).ToString(format, CultureInfo.InvariantCulture);
+
     /// <summary>What exporting adds to a measure, against local mode (medians).</summary>
     private static string ExportingAdds(IReadOnlyList<RunResult> runs, Func<RunResult, double> value) =>
         (MedianOf(runs, Subject.Exporting, value) - MedianOf(runs, Subject.Local, value)).ToString("+0;-0;0", CultureInfo.InvariantCulture);
@@ -244,6 +277,7 @@ public static class LoadRunReport
         Subject.Floor => "floor app",
         Subject.Local => "TokenFunction, local mode",
         Subject.Exporting => "TokenFunction, local mode exporting over OTLP",
+        Subject.Redis => "TokenFunction, local mode, rate limit in a local Redis",
         _ => options.RefreshInterval is { } interval ? $"TokenFunction, vault mode (refresh {interval.TotalSeconds:0} s)" : "TokenFunction, vault mode",
     };
 

@@ -19,7 +19,7 @@ var apps = new Dictionary<Subject, FunctionAppBuildOutput>
         ? FunctionAppBuildOutput.FromAssemblyMetadata(typeof(LoadRun).Assembly, LoadRun.FloorAppMetadataKey)
         : FunctionAppBuildOutput.FromDirectory(options.FloorAppDirectory),
 };
-apps[Subject.Local] = apps[Subject.Vault] = apps[Subject.Exporting] = options.AppDirectory is null
+apps[Subject.Local] = apps[Subject.Vault] = apps[Subject.Exporting] = apps[Subject.Redis] = options.AppDirectory is null
     ? FunctionAppBuildOutput.FromAssemblyMetadata()
     : FunctionAppBuildOutput.FromDirectory(options.AppDirectory);
 Console.WriteLine($"Subjects {string.Join(", ", options.Subjects)}; {options.Runs} fresh workers each; {options.Requests} requests per level " +

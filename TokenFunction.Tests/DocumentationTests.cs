@@ -37,7 +37,7 @@ public partial class DocumentationTests
             .Where(t => t.Section is not null)
             .SelectMany(t => t.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.CanWrite)
-                .Select(p => $"{t.Section}__{p.Name}")));
+                .Select(p => $"{t.Section!.Replace(":", "__", StringComparison.Ordinal)}__{p.Name}")));
 
     /// <summary>Settings read by name rather than through an options class: the telemetry exporters' and the platform's.</summary>
     public static TheoryData<string> NamedSettings => new(

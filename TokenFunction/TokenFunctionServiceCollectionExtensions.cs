@@ -1,3 +1,4 @@
+using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -20,14 +21,18 @@ internal static class TokenFunctionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTokenFunction(this IServiceCollection services, IConfiguration configuration)
     {
+        // Application Insights ingestion and Azure Managed Redis authenticate as the app: the identity that also reads the vault.
+        TokenCredential AppIdentity() => KeyVaultClientFactory.CreateCredential(
+            configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions(), new HostingPlatform(configuration));
+
         services
             .AddSigningCredentials(CredentialsMode.From(configuration))
             .AddTokenIssuing()
             .AddCallers(CallerAuthMode.From(configuration))
+            // The process's one Redis multiplexer, when RateLimit:Redis names a cache.
+            .AddSharedRateLimit(configuration, AppIdentity)
             .AddRooms()
-            // Application Insights ingestion authenticates as the app: the identity that also reads the vault.
-            .AddServiceTelemetry(configuration, () => KeyVaultClientFactory.CreateCredential(
-                configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions(), new HostingPlatform(configuration)));
+            .AddServiceTelemetry(configuration, AppIdentity);
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
         services.AddSingleton(sp => new ApiResponses(sp.GetRequiredService<Refusals>()));
         services.AddHostedService<Functions.RequestPathWarmUp>();

@@ -99,8 +99,15 @@ public sealed class FakeAzureClis : IDisposable
             esac ;;
           "group exists") echo false ;;
           "group create") : ;;
-          # Azure Resource Manager lists a vault's secrets (names, no values) whatever the vault's network rules.
-          "rest "*) ls "$state/vault" ;;
+          "rest "*)
+            case $all in
+              # The app is asked to resolve its Key Vault references again.
+              *"/config/configreferences/appsettings/refresh?"*)
+                if [ -n "${FAKE_REFRESH_FAILS:-}" ]; then echo "(AuthorizationFailed) The client does not have authorization to perform action" >&2; exit 1; fi
+                printf '%s\n' "$all" >> "$state/refreshes" ;;
+              # Azure Resource Manager lists a vault's secrets (names, no values) whatever the vault's network rules.
+              *) ls "$state/vault" ;;
+            esac ;;
           "keyvault secret")
             data_plane
             case $three in
@@ -145,6 +152,7 @@ public sealed class FakeAzureClis : IDisposable
         "AZURE_KEY_VAULT_NAME", "KEY_VAULT_NAME", "KEY_VAULT_ON_DELETED", "AZURE_RESOURCE_GROUP", "AZURE_LOCATION",
         "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS", "VIDEOSDK_API_KEY", "VIDEOSDK_API_SECRET",
         "VIDEOSDK_SECRET_EXPIRY_DAYS", "TOKEN_ENDPOINT_URL", "NETWORK_ISOLATION", "SMOKE_TIMEOUT_SECONDS", "SMOKE_INTERVAL_SECONDS",
+        "GLOBAL_RATE_LIMIT", "RATE_LIMIT_KEY_SECRET_NAME", "FUNCTION_APP_NAME",
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("fake-azure-").FullName;
@@ -200,6 +208,10 @@ public sealed class FakeAzureClis : IDisposable
             : new Dictionary<string, string>();
 
     public bool Recovered => File.Exists(Path.Combine(State, "recovered"));
+
+    /// <summary>Each request (its az arguments) that asked the app to resolve its Key Vault references again.</summary>
+    public IReadOnlyList<string> ReferenceRefreshes =>
+        File.Exists(Path.Combine(State, "refreshes")) ? File.ReadAllLines(Path.Combine(State, "refreshes")) : [];
 
     /// <summary>The expiry az was given for the secret's last write (--expires), if any.</summary>
     public DateTimeOffset? Expires(string name) =>
