@@ -3,17 +3,22 @@ namespace TokenFunction.StandIns;
 /// <summary>
 /// A client registered at the real OpenID provider (client-credentials grant): its client id is the
 /// token's <c>sub</c> unless <see cref="Overrides"/> says otherwise, and its tokens carry <see cref="Claims"/>.
+/// With <see cref="RedirectUris"/> it is instead a public client of a single-page app: authorization code with PKCE,
+/// no secret, the user signing in at the provider's own login page (oidc-provider's development interactions: any
+/// login and password; the login becomes <c>sub</c>), the access token for the resource the app names (RFC 8707).
 /// </summary>
 /// <param name="Claims">Added to every access token (the provider's <c>extraTokenClaims</c>).</param>
 /// <param name="Overrides">Replace registered claims, <c>sub</c> included, with any JSON value (the provider's JWT customizer).</param>
 /// <param name="Omit">Claims removed from the token.</param>
 /// <param name="Lifetime">nbf and exp in seconds from now, for tokens outside their lifetime.</param>
+/// <param name="RedirectUris">Where the provider may send a signed-in user back (the app's page), for a public client.</param>
 public sealed record ProviderClient(
     string Id,
     object? Claims = null,
     object? Overrides = null,
     string[]? Omit = null,
-    (int NotBefore, int Expires)? Lifetime = null)
+    (int NotBefore, int Expires)? Lifetime = null,
+    string[]? RedirectUris = null)
 {
     /// <summary>Test-only secret, derived from the id so no test has to carry it.</summary>
     public string Secret => "secret-of-" + Id;

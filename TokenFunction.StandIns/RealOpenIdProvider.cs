@@ -48,7 +48,7 @@ public class RealOpenIdProvider : ITestOpenIdProvider, IAsyncDisposable
     /// <summary>The TLS certificate: trust it (SSL_CERT_FILE) in a worker that should reach this provider.</summary>
     public TestCertificate Certificate => _certificate;
 
-    /// <param name="clients">The clients registered at the provider (client-credentials grant).</param>
+    /// <param name="clients">The clients registered at the provider (client-credentials grant, or a public client with redirect URIs).</param>
     protected RealOpenIdProvider(IReadOnlyList<ProviderClient> clients) => _clients = clients;
 
     /// <summary>A running provider knowing <paramref name="clients"/>; dispose it.</summary>
@@ -151,6 +151,7 @@ public class RealOpenIdProvider : ITestOpenIdProvider, IAsyncDisposable
                 overrides = c.Overrides,
                 omit = c.Omit,
                 lifetime = c.Lifetime is { } l ? new { notBefore = l.NotBefore, expires = l.Expires } : null,
+                redirectUris = c.RedirectUris,
             }),
         }));
 

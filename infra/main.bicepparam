@@ -14,8 +14,9 @@ param networkIsolation = bool(readEnvironmentVariable('NETWORK_ISOLATION', 'fals
 param globalRateLimit = bool(readEnvironmentVariable('GLOBAL_RATE_LIMIT', 'false'))
 param keyVaultName = readEnvironmentVariable('AZURE_KEY_VAULT_NAME', '')
 
-// Exact origins of the web apps that call the endpoint, e.g. ['https://app.example.com']. Never '*'.
-param corsAllowedOrigins = []
+// Exact origins of the web apps that call the endpoint, comma-separated as in local.settings.json's Host.CORS:
+// `azd env set CORS_ALLOWED_ORIGINS https://app.example.com,https://admin.example.com`. Never '*'.
+param corsAllowedOrigins = filter(map(split(readEnvironmentVariable('CORS_ALLOWED_ORIGINS', ''), ','), origin => trim(origin)), origin => !empty(origin))
 
 // Caller authentication: an issuer and audience, or ALLOW_ANONYMOUS_CALLERS=true for an open endpoint on
 // purpose. With neither, the deployment fails with the `azd env set` commands to run.

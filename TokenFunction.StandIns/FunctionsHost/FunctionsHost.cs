@@ -28,6 +28,9 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     public HostKeys Keys => _options.Keys;
 
+    /// <summary>The CORS policy of the HTTP front (from the settings file's <c>Host</c> section), or null for none.</summary>
+    public HostCors? Cors => _options.Cors;
+
     public IReadOnlyList<HttpFunction> HttpFunctions { get; private set; } = [];
 
     public WorkerProcess Worker => _worker ?? throw new InvalidOperationException("Not started.");
@@ -176,7 +179,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             LoadedTimestamp = Stopwatch.GetTimestamp();
 
             // Open to callers only once every function is loaded, as the real host does.
-            _front = await HttpFront.StartAsync(SendAsync, _options.HttpPort, startup.Token).ConfigureAwait(false);
+            _front = await HttpFront.StartAsync(SendAsync, _options.HttpPort, _options.Cors, startup.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WorkerDisconnectedException or InvalidOperationException)
         {

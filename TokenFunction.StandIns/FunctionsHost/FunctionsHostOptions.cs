@@ -22,7 +22,16 @@ public sealed class FunctionsHostOptions
     /// <summary>The loopback port of the HTTP/1.1 front; 0 (the default) takes a free one.</summary>
     public int HttpPort { get; init; }
 
-    /// <summary>Adds the "Values" of a local.settings.json-shaped file, the way Core Tools reads them.</summary>
+    /// <summary>
+    /// CORS on the HTTP front (<see cref="FunctionsHost.BaseAddress"/>), as the platform answers browsers; null (the
+    /// default) answers no preflight and adds no CORS header. <see cref="WithSettingsFile"/> sets it from <c>Host.CORS</c>.
+    /// </summary>
+    public HostCors? Cors { get; set; }
+
+    /// <summary>
+    /// Adds the "Values" of a local.settings.json-shaped file, the way Core Tools reads them, and takes its
+    /// <c>Host.CORS</c> and <c>Host.CORSCredentials</c> as <see cref="Cors"/>.
+    /// </summary>
     public FunctionsHostOptions WithSettingsFile(string path)
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
@@ -32,6 +41,13 @@ public sealed class FunctionsHostOptions
             {
                 AppSettings[setting.Name] = setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString()! : setting.Value.ToString();
             }
+        }
+
+        if (settings.RootElement.TryGetProperty("Host", out var host) && host.TryGetProperty("CORS", out var cors) &&
+            HostCors.ParseOrigins(cors.GetString()) is { Count: > 0 } origins)
+        {
+            var credentials = host.TryGetProperty("CORSCredentials", out var flag) && flag.ValueKind == JsonValueKind.True;
+            Cors = new HostCors(origins, credentials);
         }
 
         return this;

@@ -39,7 +39,7 @@ internal sealed class HttpFront : IAsyncDisposable
 
     /// <param name="port">0 for a free port.</param>
     public static async Task<HttpFront> StartAsync(
-        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, int port, CancellationToken cancellationToken)
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, int port, HostCors? cors, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -47,7 +47,27 @@ internal sealed class HttpFront : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1));
 
+        if (cors is not null)
+        {
+            builder.Services.AddCors();
+        }
+
         var app = builder.Build();
+        if (cors is not null)
+        {
+            // ASP.NET Core's CORS middleware with the policy Core Tools (Startup.Configure) and the host on Linux
+            // Consumption and Flex (CorsOptionsSetup) build: the listed origins, any header, any method, credentials
+            // only when asked, nothing exposed. A preflight ends here (204), as it does before the function there.
+            app.UseCors(policy =>
+            {
+                policy.WithOrigins([.. cors.AllowedOrigins]).AllowAnyHeader().AllowAnyMethod();
+                if (cors.SupportCredentials)
+                {
+                    policy.AllowCredentials();
+                }
+            });
+        }
+
         app.Run(context => ForwardAsync(context, send));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

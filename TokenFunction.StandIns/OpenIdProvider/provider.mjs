@@ -14,6 +14,10 @@
 //                    optional): `claims` are added to every access token the client gets (extraTokenClaims);
 //                    `overrides` replace registered claims such as `sub` (null and numbers too), `omit` removes
 //                    claims, `lifetime` {notBefore, expires} sets nbf/exp in seconds from now (JWT customizer)
+//                    A client with `redirectUris` is a public client of a single-page app instead: authorization
+//                    code with PKCE, no secret; its users sign in at the provider's development login page (any
+//                    login and password, the login becomes `sub`), then consent; the access token is for the
+//                    resource named in the authorization request (useGrantedResource), as a JWT.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import https from 'node:https';
@@ -51,21 +55,33 @@ const clientsById = new Map(settings.clients.map((c) => [c.clientId, c]));
 function configuration() {
   return {
     jwks: { keys },
-    clients: settings.clients.map((c) => ({
-      client_id: c.clientId,
-      client_secret: c.clientSecret,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      token_endpoint_auth_method: 'client_secret_post',
-    })),
+    clients: settings.clients.map((c) => (c.redirectUris
+      ? {
+        client_id: c.clientId,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: c.redirectUris,
+        token_endpoint_auth_method: 'none',
+      }
+      : {
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_post',
+      })),
+    scopes: ['openid', 'api'],
     features: {
       clientCredentials: { enabled: true },
-      devInteractions: { enabled: false },
+      // The login and consent pages, only when a single-page app's client needs them.
+      devInteractions: { enabled: settings.clients.some((c) => c.redirectUris) },
       resourceIndicators: {
         enabled: true,
         // Without a resource parameter the token is opaque and unusable here: the tests always name one.
         defaultResource: () => undefined,
+        // The code exchange of a single-page app names no resource: the one granted at authorization is meant.
+        useGrantedResource: () => true,
         getResourceServerInfo(_ctx, resourceIndicator) {
           const alg = settings.resources[resourceIndicator];
           if (!alg) {

@@ -7,7 +7,7 @@ namespace TokenFunction.Tests.EndToEnd;
 /// The built worker with CallerAuth__Authority at the real OpenID provider, which it reaches over https and
 /// trusts through SSL_CERT_FILE like any process on Linux; signing credentials from the sample local settings.
 /// </summary>
-public sealed class BearerModeWorker : FunctionsHostFixture
+public class BearerModeWorker : FunctionsHostFixture
 {
     private readonly FunctionsHostOptions _options = LocalModeWorker.SampleSettings();
     private OpenIdProviderFixture? _provider;
@@ -31,9 +31,9 @@ public sealed class BearerModeWorker : FunctionsHostFixture
         return await (await Client.SendAsync(request)).ReadAsync();
     }
 
-    protected override async Task<FunctionsHostOptions> CreateOptionsAsync()
+    protected sealed override async Task<FunctionsHostOptions> CreateOptionsAsync()
     {
-        _provider = await OpenIdProviderFixture.StartAsync();
+        _provider = await OpenIdProviderFixture.StartAsync([.. MoreClients]);
         _options
             .WithSetting("CallerAuth__Authority", _provider.Authority)
             // Keycloak's realm roles, nested: the path setting as an app setting (environment variable).
@@ -49,10 +49,19 @@ public sealed class BearerModeWorker : FunctionsHostFixture
             _options.WithSetting($"CallerAuth__Audiences__{i}", _provider.Audiences[i]);
         }
 
+        Configure(_options);
         return _options;
     }
 
-    protected override async Task DisposeDependenciesAsync()
+    /// <summary>Clients of a subclass's story, registered at the provider besides <see cref="ProviderClients.All"/>.</summary>
+    protected virtual IEnumerable<ProviderClient> MoreClients => [];
+
+    /// <summary>Settings of a subclass's story, applied last (a later setting wins).</summary>
+    protected virtual void Configure(FunctionsHostOptions options)
+    {
+    }
+
+    protected sealed override async Task DisposeDependenciesAsync()
     {
         if (_provider is not null)
         {

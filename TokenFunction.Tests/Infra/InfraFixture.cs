@@ -11,7 +11,7 @@ public sealed class InfraTestGroup : ICollectionFixture<InfraFixture>
 /// <summary>
 /// Runs every Bicep CLI invocation the Infra tests need once per test run, all at the same time (each costs
 /// seconds of CPU): build, lint and build-params of the real files, and snapshots (the ARM engine's offline
-/// evaluation) of the real template with its parameters file as azd runs it, with isolation and the shared rate
+/// evaluation) of the real template with its parameters file as azd runs it (smallest and pipeline), with isolation and the shared rate
 /// limit each on and off, of a broken copy (everything on, and everything off), with a '*' CORS origin and with
 /// caller authentication undecided.
 /// </summary>
@@ -70,6 +70,8 @@ public sealed class InfraFixture : IAsyncLifetime
         ["AZURE_KEY_VAULT_NAME"] = "kv-recreated-1234",
         ["CALLER_AUTH_AUTHORITY"] = "https://login.example.com/tenant/v2.0",
         ["CALLER_AUTH_AUDIENCE"] = "api://videosdk-token",
+        // Written as in local.settings.json's Host.CORS, with a space and an empty entry a hand might add.
+        ["CORS_ALLOWED_ORIGINS"] = "https://app.example.com, https://admin.example.com,",
     };
 
     public BicepRun Build { get; private set; } = null!;
@@ -91,6 +93,9 @@ public sealed class InfraFixture : IAsyncLifetime
 
     /// <summary>What main.bicepparam deploys with <see cref="AzdDefaultEnvironment"/> (the smallest azd up).</summary>
     public ArmDeployment Default { get; private set; } = null!;
+
+    /// <summary>What main.bicepparam deploys with <see cref="PipelineEnvironment"/> (CORS origins among its values).</summary>
+    public ArmDeployment Pipeline { get; private set; } = null!;
 
     /// <summary>Network isolation, an operator, caller authentication and a CORS origin.</summary>
     public ArmDeployment Isolated { get; private set; } = null!;
@@ -124,6 +129,7 @@ public sealed class InfraFixture : IAsyncLifetime
             new Dictionary<string, string>(AzdDefaultEnvironment) { ["OPERATOR_PRINCIPAL_TYPE"] = "ServicePrincipal", ["AZURE_PRINCIPAL_TYPE"] = "Group" },
             "build-params", InfraWorkspace.MainParameters, "--stdout");
         var defaultSnapshot = SnapshotOfCopyAsync(parameters: null, AzdDefaultEnvironment);
+        var pipelineSnapshot = SnapshotOfCopyAsync(parameters: null, PipelineEnvironment);
         var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters, AzdDefaultEnvironment);
         var sharedLimitSnapshot = SnapshotOfCopyAsync(parameters: null, SharedLimitEnvironment);
         var isolatedSharedLimitSnapshot = SnapshotOfCopyAsync(IsolatedSharedLimitParameters, AzdDefaultEnvironment);
@@ -141,6 +147,7 @@ public sealed class InfraFixture : IAsyncLifetime
         UndecidedCallerAuthSnapshot = await undecided;
         var template = ParseTemplate(Build);
         Default = new ArmDeployment(template, await defaultSnapshot);
+        Pipeline = new ArmDeployment(template, await pipelineSnapshot);
         Isolated = new ArmDeployment(template, await isolatedSnapshot);
         SharedLimit = new ArmDeployment(template, await sharedLimitSnapshot, globalRateLimit: true);
         IsolatedSharedLimit = new ArmDeployment(template, await isolatedSharedLimitSnapshot, globalRateLimit: true);

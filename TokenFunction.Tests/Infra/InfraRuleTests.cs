@@ -18,6 +18,7 @@ public sealed class InfraRuleTests(InfraFixture infra)
     [Fact] public void RemoteDebuggingOff() => Holds(SiteRules.RemoteDebuggingOff);
     [Fact] public void ClientAffinityOff() => Holds(SiteRules.ClientAffinityOff);
     [Fact] public void CorsAllowsNoWildcard() => Holds(SiteRules.CorsAllowsNoWildcard);
+    [Fact] public void CorsOriginsAreTheCheckedParameter() => Holds(SiteRules.CorsOriginsAreTheCheckedParameter);
     [Fact] public void NoFlexDeprecatedAppSettings() => Holds(SiteRules.NoFlexDeprecatedAppSettings);
     [Fact] public void NoFlexDeprecatedSiteProperties() => Holds(SiteRules.NoFlexDeprecatedSiteProperties);
 

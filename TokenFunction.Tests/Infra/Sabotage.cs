@@ -17,6 +17,9 @@ public static class Sabotage
         ("rbac.bicep", "  scope: keyVault\n  properties: grant(roleIds.keyVaultSecretsUser",
             "  scope: resourceGroup()\n  properties: grant(roleIds.keyVaultSecretsUser", VaultRules.AppReadsSecretsOnItsOwnVault),
         ("app/function-app.bicep", "httpsOnly: true", "httpsOnly: false", SiteRules.HttpsOnly),
+        // An origin added in the module, not listed by the operator (no wildcard: CorsAllowsNoWildcard stays quiet).
+        ("app/function-app.bicep", "allowedOrigins: corsAllowedOrigins", "allowedOrigins: union(corsAllowedOrigins, ['https://portal.azure.com'])",
+            SiteRules.CorsOriginsAreTheCheckedParameter),
         // The quickstart's AVM-based site sets alwaysOn: false; Flex Consumption refuses the property.
         ("app/function-app.bicep", "      http20Enabled: true\n", "      http20Enabled: true\n      alwaysOn: false\n", SiteRules.NoFlexDeprecatedSiteProperties),
         ("main.bicep", "    { name: 'RateLimit__ReplenishmentPeriod', value: rateLimitReplenishmentPeriod }\n",

@@ -137,6 +137,19 @@ public static class SiteRules
                 .Concat(Value(site, "properties.siteConfig.cors.supportCredentials", false));
         }));
 
+    /// <summary>
+    /// The site's CORS list is main.bicep's corsAllowedOrigins (from the azd environment's CORS_ALLOWED_ORIGINS) after
+    /// its wildcard check, nothing added: the origins a browser may call from are the ones the operator listed.
+    /// </summary>
+    public static readonly InfraRule CorsOriginsAreTheCheckedParameter = new(nameof(CorsOriginsAreTheCheckedParameter), d =>
+    {
+        var origins = d.MainExpression(FunctionAppPath, "properties.siteConfig.cors.allowedOrigins");
+        var checkedParameter = d.Template.Text("variables.corsOrigins") ?? "";
+        return That(origins == "[variables('corsOrigins')]", $"CORS allowed origins are {origins}, not main.bicep's corsOrigins")
+            .Concat(That(checkedParameter.Contains(", parameters('corsAllowedOrigins'), fail(", StringComparison.Ordinal),
+                $"main.bicep's corsOrigins is {checkedParameter}, not corsAllowedOrigins after its wildcard check"));
+    });
+
     /// <summary>No app setting of the Flex deprecations table, in the site's siteConfig or a config resource.</summary>
     public static readonly InfraRule NoFlexDeprecatedAppSettings = new(nameof(NoFlexDeprecatedAppSettings), d =>
         SiteAppSettingNames(d).Where(setting => FlexDeprecatedAppSettings.Contains(setting.Name, StringComparer.OrdinalIgnoreCase))

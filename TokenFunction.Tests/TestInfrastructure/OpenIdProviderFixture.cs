@@ -4,15 +4,26 @@ namespace TokenFunction.Tests.TestInfrastructure;
 /// The real OpenID provider (<see cref="RealOpenIdProvider"/>) knowing every client of <see cref="ProviderClients"/>:
 /// once per test class (IClassFixture), or <see cref="StartAsync"/> for one of its own.
 /// </summary>
-public sealed class OpenIdProviderFixture() : RealOpenIdProvider(ProviderClients.All), IAsyncLifetime
+public sealed class OpenIdProviderFixture : RealOpenIdProvider, IAsyncLifetime
 {
+    // xunit builds a class fixture through its one public constructor.
+    public OpenIdProviderFixture()
+        : this([])
+    {
+    }
+
+    private OpenIdProviderFixture(IEnumerable<ProviderClient> moreClients)
+        : base([.. ProviderClients.All, .. moreClients])
+    {
+    }
+
     /// <summary>The test category of the classes that use it: Node processes, left out of the fast inner loop (docs/testing.md).</summary>
     public const string Category = "RealOpenIdProvider";
 
-    /// <summary>A provider of its own (not a class fixture); dispose it.</summary>
-    public static async Task<OpenIdProviderFixture> StartAsync()
+    /// <summary>A provider of its own (not a class fixture), knowing <paramref name="moreClients"/> too; dispose it.</summary>
+    public static async Task<OpenIdProviderFixture> StartAsync(params ProviderClient[] moreClients)
     {
-        var provider = new OpenIdProviderFixture();
+        var provider = new OpenIdProviderFixture(moreClients);
         await provider.LaunchAsync();
         return provider;
     }
