@@ -15,14 +15,20 @@ public sealed record LoadTarget(string Name, string Method, string Path, byte[]?
     /// <summary>The floor app's only function (TokenFunction.FloorApp).</summary>
     public static readonly LoadTarget Ping = new("ping", "POST", "api/ping", JoinRequestBody, HttpStatusCode.OK);
 
+    /// <summary>
+    /// The Node peer's token route as its clients call it: a GET, the room in a JSON body, which binds the token to
+    /// that room (version 2, the meeting role), as ours is.
+    /// </summary>
+    public static readonly LoadTarget NodeToken = new("node-token", "GET", "get-token", Encoding.UTF8.GetBytes("{\"roomId\":\"abcd-efgh-ijkl\"}"), HttpStatusCode.OK);
+
     public static readonly LoadTarget Health = new("health", "GET", "api/health", null, HttpStatusCode.OK);
 
     /// <summary>No function has this route: the host stand-in answers 404 without asking the worker.</summary>
     public static readonly LoadTarget Missing = new("missing", "GET", "api/no-such-route", null, HttpStatusCode.NotFound);
 
     public static LoadTarget Named(string name) =>
-        new[] { Token, Ping, Health, Missing }.SingleOrDefault(t => t.Name == name)
-        ?? throw new ArgumentException($"No load target '{name}' (token, ping, health, missing).");
+        new[] { Token, Ping, NodeToken, Health, Missing }.SingleOrDefault(t => t.Name == name)
+        ?? throw new ArgumentException($"No load target '{name}' (token, ping, node-token, health, missing).");
 
     public HttpRequestMessage NewRequest()
     {
