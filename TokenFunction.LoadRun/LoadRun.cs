@@ -77,6 +77,11 @@ public static class LoadRun
             hostOptions.WithSetting(StartupHook.TraceSetting, "true");
         }
 
+        foreach (var (name, value) in options.Settings ?? [])
+        {
+            hostOptions.WithSetting(name, value);
+        }
+
         if (subject.Exports())
         {
             hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", options.OtlpEndpoint

@@ -43,7 +43,8 @@ public static class SubjectNames
 
 /// <summary>
 /// Command line: --runs 5 --requests 10000 --concurrency 1,8,64 --warmup 20000 --subjects floor,local,vault,exporting,vault-exporting,node-peer
-/// --app DIR --floor-app DIR --out FILE --refresh-seconds N --otlp URL --readme FILE --revision TEXT --cpu-limit CORES --trace true.
+/// --app DIR --floor-app DIR --out FILE --refresh-seconds N --otlp URL --readme FILE --revision TEXT --cpu-limit CORES --trace true
+/// --setting NAME=VALUE[;NAME=VALUE...].
 /// </summary>
 /// <param name="RefreshInterval">Vault subject: KeyVault:RefreshInterval; null keeps the app's default.</param>
 /// <param name="Revision">What was measured (measure.sh passes the commit), printed with the figures.</param>
@@ -51,9 +52,10 @@ public static class SubjectNames
 /// <param name="OtlpEndpoint">Where the exporting subjects send their telemetry (OTEL_EXPORTER_OTLP_ENDPOINT); null: the load run's own discard sink.</param>
 /// <param name="CpuLimit">The CPU share, in cores, of every measured server process (a CPU cgroup's quota, <see cref="CpuLimit"/>); null: unlimited.</param>
 /// <param name="Trace">The cold start's events (Key Vault reads, TLS, managed identity, first invocation) traced inside the worker and reported as a timeline.</param>
+/// <param name="Settings">More app settings for every TokenFunction and floor worker (an experiment: a log level, a runtime knob such as DOTNET_TieredPGO=0).</param>
 public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> Concurrencies, int Warmup, IReadOnlyList<Subject> Subjects,
     string? AppDirectory, string? FloorAppDirectory, string? OutputFile, TimeSpan? RefreshInterval, string? OtlpEndpoint = null, string? ReadmeFile = null,
-    string? Revision = null, double? CpuLimit = null, bool Trace = false)
+    string? Revision = null, double? CpuLimit = null, bool Trace = false, IReadOnlyList<KeyValuePair<string, string>>? Settings = null)
 {
     public static LoadRunOptions Parse(string[] args)
     {
@@ -70,6 +72,10 @@ public sealed record LoadRunOptions(int Runs, int Requests, IReadOnlyList<int> C
             values.ContainsKey("refresh-seconds") ? TimeSpan.FromSeconds(Int("refresh-seconds", 0)) : null,
             values.GetValueOrDefault("otlp"), values.GetValueOrDefault("readme"), values.GetValueOrDefault("revision"),
             values.TryGetValue("cpu-limit", out var cores) ? double.Parse(cores, CultureInfo.InvariantCulture) : null,
-            values.TryGetValue("trace", out var trace) && bool.Parse(trace));
+            values.TryGetValue("trace", out var trace) && bool.Parse(trace),
+            values.TryGetValue("setting", out var settings)
+                ? settings.Split(';').Select(pair => pair.Split('=', 2) is [var name, var value] ? KeyValuePair.Create(name, value)
+                    : throw new ArgumentException($"--setting takes NAME=VALUE pairs separated by ';', not '{pair}'.")).ToList()
+                : null);
     }
 }

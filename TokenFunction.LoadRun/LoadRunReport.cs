@@ -235,7 +235,8 @@ public static class LoadRunReport
         $"--subjects {string.Join(',', options.Subjects.Select(s => s.Name()))}" +
         (options.RefreshInterval is { } refresh ? $" --refresh-seconds {refresh.TotalSeconds:0}" : "") +
         (options.CpuLimit is { } cores ? string.Create(CultureInfo.InvariantCulture, $" --cpu-limit {cores}") : "") +
-        (options.Trace ? " --trace true" : "");
+        (options.Trace ? " --trace true" : "") +
+        (options.Settings is { Count: > 0 } settings ? $" --setting '{string.Join(';', settings.Select(s => $"{s.Key}={s.Value}"))}'" : "");
 
     private static string Revision(LoadRunOptions options) => options.Revision is { } revision ? $", {revision}" : "";
 

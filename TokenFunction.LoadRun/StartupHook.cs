@@ -129,12 +129,14 @@ public static class StartupHook
         {
             object? Field(string name) => e.PayloadNames?.IndexOf(name) is >= 0 and var i ? e.Payload![i] : null;
             static string WithoutQuery(object? uri) => uri?.ToString()?.Split('?')[0] ?? "";
+            static string WithoutPort(string uri) => Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? $"{parsed.Scheme}://{parsed.Host}{parsed.AbsolutePath}" : uri;
             return (e.EventSource.Name, e.EventName) switch
             {
-                ("System.Net.Http", "RequestStart") => $"{Field("host")}:{Field("port")}{WithoutQuery(Field("pathAndQuery"))}",
+                // Host and path without the port: the stand-ins' ports differ from worker to worker.
+                ("System.Net.Http", "RequestStart") => $"{Field("host")}{WithoutQuery(Field("pathAndQuery"))}",
                 ("System.Net.Http", "RequestStop") => Field("statusCode")?.ToString(),
                 ("System.Net.Security", "HandshakeStart") => Field("targetHost")?.ToString(),
-                ("Azure-Core", "Request") => $"{Field("method")} {WithoutQuery(Field("uri"))}",
+                ("Azure-Core", "Request") => $"{Field("method")} {WithoutPort(WithoutQuery(Field("uri")))}",
                 ("Azure-Core", "Response" or "ErrorResponse") => Field("status")?.ToString(),
                 ("Azure-Identity", _) => Field("fullyQualifiedMethodName")?.ToString() ?? Field("method")?.ToString(),
                 _ => null,
