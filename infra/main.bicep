@@ -12,11 +12,15 @@ targetScope = 'resourceGroup'
 param environmentName string
 
 // Regions that offer Flex Consumption, so that another region fails at validation, before anything is
-// created, instead of when the plan is. Source: `az functionapp list-flexconsumption-locations` and the
-// allowed list of the Flex Consumption azd quickstart (Azure-Samples/functions-quickstart-dotnet-azd,
-// infra/main.bicep); add a region here when that command lists it.
+// created, instead of when the plan is. Source: the allowed list of the Flex Consumption azd quickstart
+// (Azure-Samples/functions-quickstart-dotnet-azd, infra/main.bicep at fe74255, 2026-02-24, read 2026-12-07)
+// without its canary region eastus2euap; Microsoft's Flex Consumption docs defer to
+// `az functionapp list-flexconsumption-locations` for today's list: add a region here when it appears there.
 @allowed([
   'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
   'centralindia'
   'centralus'
   'eastasia'
@@ -24,15 +28,26 @@ param environmentName string
   'eastus2'
   'francecentral'
   'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
   'northcentralus'
   'northeurope'
+  'norwayeast'
+  'southafricanorth'
   'southcentralus'
   'southeastasia'
+  'southindia'
+  'spaincentral'
   'swedencentral'
+  'uaenorth'
   'uksouth'
+  'ukwest'
   'westcentralus'
   'westeurope'
+  'westus'
   'westus2'
+  'westus3'
 ])
 @metadata({ azd: { type: 'location' } })
 @description('Region of every resource, one that offers Flex Consumption. azd passes AZURE_LOCATION.')
@@ -45,7 +60,7 @@ param tags object = {}
 param operatorPrincipalId string = ''
 
 @allowed(['User', 'Group', 'ServicePrincipal'])
-@description('Kind of principal operatorPrincipalId names. azd passes AZURE_PRINCIPAL_TYPE, which the preprovision hook derives from the signed-in account (a pipeline signs in as a ServicePrincipal).')
+@description('Kind of principal operatorPrincipalId names. main.bicepparam takes AZURE_PRINCIPAL_TYPE when you set it, else OPERATOR_PRINCIPAL_TYPE, which the preprovision hook derives for the principal azd passes (a pipeline signs in as a ServicePrincipal).')
 param operatorPrincipalType string = 'User'
 
 @description('Where the alerts are e-mailed (docs/operate.md). Empty: they show in the portal only.')
@@ -151,6 +166,7 @@ var names = {
   keyVault: empty(keyVaultName) ? '${abbrs.keyVaultVaults}${resourceToken}' : keyVaultName
   plan: '${abbrs.webServerFarms}${resourceToken}'
   functionApp: '${abbrs.webSitesFunctions}${resourceToken}'
+  appIdentity: '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
   virtualNetwork: '${abbrs.networkVirtualNetworks}${resourceToken}'
 }
 var deploymentContainerName = 'app-package-${resourceToken}'
@@ -211,6 +227,16 @@ module storage 'app/storage.bicep' = {
     name: names.storage
     deploymentContainerName: deploymentContainerName
     networkIsolation: networkIsolation
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module appIdentity 'app/identity.bicep' = {
+  name: 'app-identity'
+  params: {
+    location: location
+    tags: allTags
+    name: names.appIdentity
   }
 }
 
@@ -248,9 +274,12 @@ var appSettings = concat(
     // The blob endpoint from the cloud's own suffix, so sovereign clouds resolve too.
     { name: 'AzureWebJobsStorage__blobServiceUri', value: 'https://${names.storage}.blob.${environment().suffixes.storage}' }
     { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+    { name: 'AzureWebJobsStorage__clientId', value: appIdentity.outputs.clientId }
     { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.applicationInsightsConnectionString }
-    { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
+    // The host's own telemetry, as the user-assigned identity (the worker's uses KeyVault__ManagedIdentityClientId).
+    { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${appIdentity.outputs.clientId};Authorization=AAD' }
     { name: 'KeyVault__VaultUri', value: keyVault.outputs.uri }
+    { name: 'KeyVault__ManagedIdentityClientId', value: appIdentity.outputs.clientId }
     { name: 'KeyVault__ApiSecretName', value: apiSecretName }
     { name: 'KeyVault__ApiKeySecretName', value: apiKeySecretName }
     { name: 'KeyVault__RefreshInterval', value: vaultRefreshInterval }
@@ -286,18 +315,21 @@ module functionApp 'app/function-app.bicep' = {
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    identityId: appIdentity.outputs.id
     // Taking the subnet from the network module's output also makes the app wait for the VNet it joins.
     virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetId : ''
   }
+  // Every grant of its identity exists before the site does, so its first start does not race them.
+  dependsOn: [rbac]
 }
 
-// Names rather than outputs, so what-if can predict the assignments. The function app's output orders this
-// module after the app, and the app after the vault, the storage account and monitoring it takes outputs of.
+// Names rather than outputs, so what-if can predict the assignments; hence the order is stated: after the
+// identity, the vault, the storage account and monitoring it grants on.
 module rbac 'rbac.bicep' = {
   name: 'rbac'
+  dependsOn: [appIdentity, keyVault, storage, monitoring]
   params: {
-    functionAppName: names.functionApp
-    functionAppPrincipalId: functionApp.outputs.principalId
+    appIdentityName: names.appIdentity
     keyVaultName: names.keyVault
     storageName: names.storage
     applicationInsightsName: names.appInsights
@@ -311,7 +343,7 @@ module rbac 'rbac.bicep' = {
 // ---------------------------------------------------------------------------------------------------
 
 output FUNCTION_APP_NAME string = functionApp.outputs.name
-output FUNCTION_APP_PRINCIPAL_ID string = functionApp.outputs.principalId
+output FUNCTION_APP_PRINCIPAL_ID string = appIdentity.outputs.principalId
 output TOKEN_ENDPOINT_URL string = 'https://${functionApp.outputs.defaultHostName}/api/token'
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output KEY_VAULT_URI string = keyVault.outputs.uri

@@ -1,5 +1,5 @@
 // Parameters for both deployment paths. azd fills the AZURE_* values from its environment (the preprovision
-// hook adds AZURE_PRINCIPAL_TYPE); for `az deployment group create`, export them first (see
+// hook adds OPERATOR_PRINCIPAL_TYPE); for `az deployment group create`, export them first (see
 // docs/deployment.md). No secret is ever a parameter: the postprovision hook writes the VideoSDK
 // credentials straight into the vault.
 using 'main.bicep'
@@ -7,7 +7,9 @@ using 'main.bicep'
 param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'videosdk-token')
 param location = readEnvironmentVariable('AZURE_LOCATION')
 param operatorPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
-param operatorPrincipalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User')
+// AZURE_PRINCIPAL_TYPE when you set it; else what the preprovision hook derived for the principal azd passes.
+var explicitPrincipalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', '')
+param operatorPrincipalType = empty(explicitPrincipalType) ? readEnvironmentVariable('OPERATOR_PRINCIPAL_TYPE', 'User') : explicitPrincipalType
 param networkIsolation = bool(readEnvironmentVariable('NETWORK_ISOLATION', 'false'))
 param keyVaultName = readEnvironmentVariable('AZURE_KEY_VAULT_NAME', '')
 

@@ -1,8 +1,8 @@
-// Every role assignment of the deployment. The app's identity gets least privilege on each resource it
-// uses; the operator (a person or a pipeline) may set and rotate the VideoSDK credentials.
+// Every role assignment of the deployment. The app's user-assigned identity gets least privilege on each
+// resource it uses, before the function app exists (main.bicep orders the app after this module); the operator
+// (a person or a pipeline) may set and rotate the VideoSDK credentials.
 
-param functionAppName string
-param functionAppPrincipalId string
+param appIdentityName string
 param keyVaultName string
 param storageName string
 param applicationInsightsName string
@@ -18,8 +18,8 @@ var roleIds = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
-  name: functionAppName
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: appIdentityName
 }
 
 resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
@@ -35,7 +35,9 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
 }
 
 // principalType spares the lookup that fails while a brand-new identity is still replicating.
-func appIdentityGrant(roleId string, principalId string) object => {
+var appIdentityPrincipalId = appIdentity.properties.principalId
+
+func grant(roleId string, principalId string) object => {
   roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
   principalId: principalId
   principalType: 'ServicePrincipal'
@@ -45,23 +47,26 @@ func appIdentityGrant(roleId string, principalId string) object => {
 // The template creates this vault for this app alone, so a vault-wide grant is least privilege in practice,
 // and it survives the secrets being replaced (a grant on a secret would not cover a secret set later).
 resource secretsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(keyVault.id, functionApp.id, roleIds.keyVaultSecretsUser)
+  name: guid(keyVault.id, appIdentity.id, roleIds.keyVaultSecretsUser)
   scope: keyVault
-  properties: appIdentityGrant(roleIds.keyVaultSecretsUser, functionAppPrincipalId)
+  properties: grant(roleIds.keyVaultSecretsUser, appIdentityPrincipalId)
 }
 
-// The host keeps its keys and leases in blobs and Flex reads the deployment package from the container.
+// The host keeps its keys and leases in blobs, and Flex reads (and, deploying, writes) the package in the
+// container with this identity: Flex uses an identity attached to the site for the package, and any identity
+// attached to the site can be used by code running in it, so no split of identities keeps the package out of
+// the app's reach (docs/deployment.md, "What the app's identity may do").
 resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, functionApp.id, roleIds.storageBlobDataOwner)
+  name: guid(storage.id, appIdentity.id, roleIds.storageBlobDataOwner)
   scope: storage
-  properties: appIdentityGrant(roleIds.storageBlobDataOwner, functionAppPrincipalId)
+  properties: grant(roleIds.storageBlobDataOwner, appIdentityPrincipalId)
 }
 
 // Needed because App Insights refuses instrumentation-key-only ingestion (DisableLocalAuth).
 resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(appInsights.id, functionApp.id, roleIds.monitoringMetricsPublisher)
+  name: guid(appInsights.id, appIdentity.id, roleIds.monitoringMetricsPublisher)
   scope: appInsights
-  properties: appIdentityGrant(roleIds.monitoringMetricsPublisher, functionAppPrincipalId)
+  properties: grant(roleIds.monitoringMetricsPublisher, appIdentityPrincipalId)
 }
 
 resource operatorSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {

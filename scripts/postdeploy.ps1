@@ -4,7 +4,7 @@
 $endpoint = $env:TOKEN_ENDPOINT_URL
 if (-not $endpoint) { Stop-Hook 'TOKEN_ENDPOINT_URL is not set: run this hook through azd, after provisioning' }
 $base = $endpoint -replace '/api/token$', ''
-$timeout = if ($env:SMOKE_TIMEOUT_SECONDS) { [int]$env:SMOKE_TIMEOUT_SECONDS } else { 300 }
+$timeout = if ($env:SMOKE_TIMEOUT_SECONDS) { [int]$env:SMOKE_TIMEOUT_SECONDS } else { 600 }
 $interval = if ($env:SMOKE_INTERVAL_SECONDS) { [int]$env:SMOKE_INTERVAL_SECONDS } else { 10 }
 $anonymous = "$env:ALLOW_ANONYMOUS_CALLERS".ToLowerInvariant() -eq 'true'
 

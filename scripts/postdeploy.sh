@@ -1,6 +1,7 @@
 #!/bin/sh
 # azd postdeploy hook: a smoke check of the deployed endpoint, one line per check. Waits (bounded) for
-# /api/health to report healthy, since a fresh role assignment takes minutes to reach Key Vault; then, with
+# /api/health to report healthy (up to 10 minutes, as long as Key Vault may take to honour the app's role
+# assignment); then, with
 # anonymous callers, asks for one token and checks it; with caller authentication, checks that a request
 # without a token gets the 401 challenge. Exits non-zero with the next step when a check fails.
 set -eu
@@ -9,12 +10,13 @@ set -eu
 
 endpoint=${TOKEN_ENDPOINT_URL:?TOKEN_ENDPOINT_URL is not set: run this hook through azd, after provisioning}
 base=${endpoint%/api/token}
-timeout=${SMOKE_TIMEOUT_SECONDS:-300}
+timeout=${SMOKE_TIMEOUT_SECONDS:-600}
 interval=${SMOKE_INTERVAL_SECONDS:-10}
 anonymous=$(printf '%s' "${ALLOW_ANONYMOUS_CALLERS:-false}" | tr '[:upper:]' '[:lower:]')
 body=$(mktemp)
 headers=$(mktemp)
-trap 'rm -f "$body" "$headers"' EXIT INT TERM
+remove_answers() { rm -f "$body" "$headers"; }
+on_exit remove_answers
 
 check_failed() {
     say "FAIL  $1"

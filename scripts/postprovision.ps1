@@ -3,36 +3,42 @@
 
 $vault = $env:KEY_VAULT_NAME
 if (-not $vault) { Stop-Hook 'KEY_VAULT_NAME is not set: run this hook through azd, after provisioning' }
-$attempts = if ($env:HOOK_RBAC_ATTEMPTS) { [int]$env:HOOK_RBAC_ATTEMPTS } else { 12 }
-$delay = if ($env:HOOK_RBAC_DELAY_SECONDS) { [int]$env:HOOK_RBAC_DELAY_SECONDS } else { 10 }
+$Subscription = Get-Subscription
+$FinishHint = 'azd hooks run postprovision, then azd deploy (azd up stopped before deploying)'
 
-for ($attempt = 1; ; $attempt++) {
-    $names = & az keyvault secret list --vault-name $vault --query '[].name' --output tsv 2>&1
-    if ($LASTEXITCODE -eq 0) { break }
-    $errorText = "$names"
-    if ($errorText -match 'ForbiddenByFirewall|Public network access is disabled|ForbiddenByConnection') {
-        Write-Output "key vault: $vault accepts requests only from inside its virtual network (NETWORK_ISOLATION=true), so the credentials cannot be checked or set from here."
-        Write-Output "From a machine inside that network, run:  `$env:KEY_VAULT_NAME='$vault'; pwsh scripts/rotate-videosdk-secret.ps1"
-        Write-Output 'Until then the app reports unhealthy and issues no tokens.'
+function Test-HoldsPair([string[]] $Names) { ($Names -contains $ApiKeySecretName) -and ($Names -contains $ApiSecretSecretName) }
+
+try {
+    # An isolated vault is asked through Azure Resource Manager which secrets it holds (names only), so it is
+    # opened only when something must be written.
+    $probe = Invoke-VaultProbe $vault
+    if ($probe.Kind -eq 'isolated' -and $env:AZURE_RESOURCE_GROUP) {
+        $names = @(& az rest --method get --output tsv --query 'value[].name' `
+                --url "/subscriptions/$Subscription/resourceGroups/$($env:AZURE_RESOURCE_GROUP)/providers/Microsoft.KeyVault/vaults/$vault/secrets?api-version=2025-05-01" |
+            ForEach-Object { "$_".Trim() })
+        if ($LASTEXITCODE -ne 0) { Stop-Hook "key vault: could not list the secrets of $vault through Azure Resource Manager" }
+        $present = Test-HoldsPair $names
+        if (-not $present) {
+            Write-Output "key vault: $vault lacks the VideoSDK credentials; writing the key and secret as one pair"
+            $credentials = Read-Credentials
+            $null = Wait-Vault $vault $probe
+        }
+    }
+    else {
+        $names = Wait-Vault $vault $probe
+        $present = Test-HoldsPair $names
+        if (-not $present) {
+            Write-Output "key vault: $vault lacks the VideoSDK credentials; writing the key and secret as one pair"
+            $credentials = Read-Credentials
+        }
+    }
+    if ($present) {
+        Write-Output "key vault: $vault holds $ApiKeySecretName and $ApiSecretSecretName; nothing to write (rotate with scripts/rotate-videosdk-secret.ps1)"
         exit 0
     }
-    if ($errorText -notmatch 'Forbidden') {
-        [Console]::Error.WriteLine($errorText)
-        Stop-Hook "key vault: could not list the secrets of $vault"
-    }
-    if ($attempt -ge $attempts) {
-        Stop-Hook "key vault: $vault still refuses to list secrets after $attempts attempts; you need the Key Vault Secrets Officer role on it (azd grants it to AZURE_PRINCIPAL_ID). Then run: azd hooks run postprovision"
-    }
-    Write-Output "key vault: role assignment not effective yet, retrying in $delay s ($attempt/$attempts)"
-    Start-Sleep -Seconds $delay
+    Write-Credentials $vault $credentials
+    Write-Output "key vault: wrote $ApiKeySecretName and $ApiSecretSecretName to $vault"
 }
-
-$present = @($names | ForEach-Object { "$_".Trim() })
-if ($present -contains $ApiKeySecretName -and $present -contains $ApiSecretSecretName) {
-    Write-Output "key vault: $vault holds $ApiKeySecretName and $ApiSecretSecretName; nothing to write (rotate with scripts/rotate-videosdk-secret.ps1)"
-    exit 0
+finally {
+    Close-Vault
 }
-
-Write-Output "key vault: $vault lacks the VideoSDK credentials; writing the key and secret as one pair"
-Write-Credentials $vault (Read-Credentials)
-Write-Output "key vault: wrote $ApiKeySecretName and $ApiSecretSecretName to $vault"

@@ -24,6 +24,9 @@ public sealed class ArmDeployment(JsonObject template, JsonObject snapshot)
 
     public JsonObject? FunctionApp => OfType(ResourceTypes.Site).SingleOrDefault();
 
+    /// <summary>The user-assigned identity the app runs as.</summary>
+    public JsonObject? AppIdentity => OfType(ResourceTypes.UserAssignedIdentity).SingleOrDefault();
+
     /// <summary>App setting name to value; values that depend on deployed resources stay ARM expressions.</summary>
     public IReadOnlyDictionary<string, string> AppSettings =>
         FunctionApp?.At("properties.siteConfig.appSettings")?.AsArray()
@@ -124,6 +127,8 @@ public static class ResourceTypes
 {
     public const string Plan = "Microsoft.Web/serverfarms";
     public const string Site = "Microsoft.Web/sites";
+    public const string SiteConfig = "Microsoft.Web/sites/config";
+    public const string UserAssignedIdentity = "Microsoft.ManagedIdentity/userAssignedIdentities";
     public const string PublishingCredentials = "Microsoft.Web/sites/basicPublishingCredentialsPolicies";
     public const string KeyVault = "Microsoft.KeyVault/vaults";
     public const string Secret = "Microsoft.KeyVault/vaults/secrets";

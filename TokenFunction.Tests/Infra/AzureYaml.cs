@@ -19,4 +19,14 @@ public static class AzureYaml
             .ToList();
         return services.Count == 1 ? services[0] : throw new InvalidDataException($"azure.yaml declares {services.Count} services, expected one");
     }
+
+    /// <summary>The lowest azd version requiredVersions accepts (">= x.y.z"), or null when there is no such line.</summary>
+    public static Version? RequiredAzdVersion(IEnumerable<string> lines)
+    {
+        var requirement = lines.SkipWhile(line => line.TrimEnd() != "requiredVersions:").Skip(1)
+            .TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal))
+            .Select(line => line.Trim())
+            .FirstOrDefault(line => line.StartsWith("azd: \">= ", StringComparison.Ordinal) && line.EndsWith('"'));
+        return requirement is null ? null : Version.Parse(requirement["azd: \">= ".Length..^1]);
+    }
 }

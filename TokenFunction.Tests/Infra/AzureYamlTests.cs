@@ -44,4 +44,25 @@ public sealed class AzureYamlTests
         Assert.True(File.Exists(Path.Combine(InfraWorkspace.RepositoryRoot, "scripts", hook + ".sh")));
         Assert.True(File.Exists(Path.Combine(InfraWorkspace.RepositoryRoot, "scripts", hook + ".ps1")));
     }
+
+    /// <summary>
+    /// preprovision reads azd's own sign-in with `azd auth status` (azd 1.23.0, 2026-01-14, PR #6377 in azd's
+    /// CHANGELOG): an older azd must be refused by azd itself, before any hook runs, and the README says the same.
+    /// </summary>
+    [Fact]
+    public void AzdOlderThanTheHooksNeedIsRefused()
+    {
+        Assert.Equal(new Version(1, 23, 0), AzureYaml.RequiredAzdVersion(Lines));
+        var readme = File.ReadAllText(Path.Combine(InfraWorkspace.RepositoryRoot, "README.md"));
+        Assert.Contains("1.23 or later: `azure.yaml` requires it", readme, StringComparison.Ordinal);
+    }
+
+    /// <summary>The check above reads the requirement, not the file's mere presence: without it, it finds none.</summary>
+    [Fact]
+    public void AnAzureYamlWithoutTheRequirementIsCaught()
+    {
+        var planted = Lines.Where(line => !line.Contains("azd: \">=", StringComparison.Ordinal)).ToArray();
+
+        Assert.Null(AzureYaml.RequiredAzdVersion(planted));
+    }
 }

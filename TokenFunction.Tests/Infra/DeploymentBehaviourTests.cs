@@ -73,6 +73,23 @@ public sealed class DeploymentBehaviourTests(InfraFixture infra)
         Assert.Equal("api://videosdk-token", parameters.Text("parameters.callerAuthAudiences.value.0"));
     }
 
+    /// <summary>
+    /// The type preprovision derives (OPERATOR_PRINCIPAL_TYPE, rewritten on every run) reaches the template, and an
+    /// AZURE_PRINCIPAL_TYPE the user set wins over it.
+    /// </summary>
+    [Fact]
+    public void ThePrincipalTypeTheUserSetWinsOverTheDerivedOne()
+    {
+        Assert.Equal("ServicePrincipal", OperatorPrincipalType(infra.DerivedPrincipalTypeParams));
+        Assert.Equal("Group", OperatorPrincipalType(infra.ExplicitPrincipalTypeParams));
+    }
+
+    private static string? OperatorPrincipalType(BicepRun run)
+    {
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return JsonNode.Parse(JsonNode.Parse(run.StdOut)!.Text("parametersJson")!)!.Text("parameters.operatorPrincipalType.value");
+    }
+
     [Fact]
     public void VaultNameIsDerivedUnlessTheEnvironmentChoosesOne()
     {

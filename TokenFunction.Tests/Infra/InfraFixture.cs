@@ -72,6 +72,12 @@ public sealed class InfraFixture : IAsyncLifetime
     /// <summary>build-params of main.bicepparam in a region without Flex Consumption.</summary>
     public BicepRun UnlistedRegionParams { get; private set; } = null!;
 
+    /// <summary>build-params with only the principal type preprovision derived (OPERATOR_PRINCIPAL_TYPE=ServicePrincipal).</summary>
+    public BicepRun DerivedPrincipalTypeParams { get; private set; } = null!;
+
+    /// <summary>build-params with AZURE_PRINCIPAL_TYPE=Group set by the user over a derived ServicePrincipal.</summary>
+    public BicepRun ExplicitPrincipalTypeParams { get; private set; } = null!;
+
     /// <summary>What main.bicepparam deploys with <see cref="AzdDefaultEnvironment"/> (the smallest azd up).</summary>
     public ArmDeployment Default { get; private set; } = null!;
 
@@ -91,6 +97,11 @@ public sealed class InfraFixture : IAsyncLifetime
         var buildParams = BicepCli.RunAsync(source, PipelineEnvironment, "build-params", InfraWorkspace.MainParameters, "--stdout");
         var unlistedRegion = BicepCli.RunAsync(source, new Dictionary<string, string>(AzdDefaultEnvironment) { ["AZURE_LOCATION"] = "japanwest" },
             "build-params", InfraWorkspace.MainParameters, "--stdout");
+        var derivedType = BicepCli.RunAsync(source, new Dictionary<string, string>(AzdDefaultEnvironment) { ["OPERATOR_PRINCIPAL_TYPE"] = "ServicePrincipal" },
+            "build-params", InfraWorkspace.MainParameters, "--stdout");
+        var explicitType = BicepCli.RunAsync(source,
+            new Dictionary<string, string>(AzdDefaultEnvironment) { ["OPERATOR_PRINCIPAL_TYPE"] = "ServicePrincipal", ["AZURE_PRINCIPAL_TYPE"] = "Group" },
+            "build-params", InfraWorkspace.MainParameters, "--stdout");
         var defaultSnapshot = SnapshotOfCopyAsync(parameters: null);
         var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters);
         var sabotaged = CompileBrokenCopyAsync();
@@ -101,6 +112,8 @@ public sealed class InfraFixture : IAsyncLifetime
         Lint = await lint;
         BuildParams = await buildParams;
         UnlistedRegionParams = await unlistedRegion;
+        DerivedPrincipalTypeParams = await derivedType;
+        ExplicitPrincipalTypeParams = await explicitType;
         WildcardCorsSnapshot = await wildcard;
         UndecidedCallerAuthSnapshot = await undecided;
         var template = ParseTemplate(Build);

@@ -16,7 +16,7 @@ public sealed record InfraRule(string Name, Func<ArmDeployment, IEnumerable<stri
 
     /// <summary>Every rule declared as a static field of the rule classes.</summary>
     public static IReadOnlyList<InfraRule> All { get; } =
-        new[] { typeof(SiteRules), typeof(VaultRules), typeof(StorageRules), typeof(MonitoringRules), typeof(TemplateRules), typeof(NetworkRules) }
+        new[] { typeof(SiteRules), typeof(IdentityRules), typeof(VaultRules), typeof(StorageRules), typeof(MonitoringRules), typeof(TemplateRules), typeof(NetworkRules) }
             .SelectMany(type => type.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(field => field.FieldType == typeof(InfraRule))
             .Select(field => (InfraRule)field.GetValue(null)!)
@@ -47,6 +47,23 @@ public static class Expect
 
     public static IEnumerable<string> That(bool holds, string violation) => holds ? [] : [violation];
 
+    /// <summary>
+    /// A diagnostic setting on the resource sends the log category group allLogs and the metric category to the
+    /// deployment's Log Analytics workspace.
+    /// </summary>
+    public static IEnumerable<string> AllLogsAndMetricsGoToTheWorkspace(ArmDeployment deployment, string resourceId, string resourceName, string metricCategory)
+    {
+        var workspaces = deployment.OfType(ResourceTypes.LogAnalytics).Select(workspace => workspace.Id()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        static bool Enabled(JsonNode? entry, string key, string value) =>
+            entry is not null && entry.Text(key) == value && JsonNode.DeepEquals(entry.At("enabled"), true);
+        var complete = deployment.OfType(ResourceTypes.DiagnosticSettings)
+            .Where(setting => setting.Id().StartsWith($"{resourceId}/providers/", StringComparison.OrdinalIgnoreCase))
+            .Where(setting => workspaces.Contains(setting.Text("properties.workspaceId") ?? ""))
+            .Where(setting => (setting.At("properties.logs") as JsonArray ?? []).Any(log => Enabled(log, "categoryGroup", "allLogs")))
+            .Where(setting => (setting.At("properties.metrics") as JsonArray ?? []).Any(metric => Enabled(metric, "category", metricCategory)));
+        return That(complete.Any(), $"{resourceName} has no diagnostic setting sending allLogs and {metricCategory} to the Log Analytics workspace");
+    }
+
     /// <summary>The role assignments of one role whose scope is exactly the given resource.</summary>
     public static IEnumerable<JsonObject> RoleAssignmentsOn(ArmDeployment deployment, string scopeId, string roleDefinitionGuid) =>
         RoleAssignmentsOf(deployment, roleDefinitionGuid)
@@ -56,7 +73,7 @@ public static class Expect
         deployment.OfType(ResourceTypes.RoleAssignment)
             .Where(assignment => (assignment.Text("properties.roleDefinitionId") ?? "").EndsWith($"/{roleDefinitionGuid}", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>One assignment of the role to the function app's own identity, as a service principal, on the scope.</summary>
+    /// <summary>One assignment of the role to the app's user-assigned identity, as a service principal, on the scope.</summary>
     public static IEnumerable<string> AppIdentityHasRoleOn(ArmDeployment deployment, JsonObject scope, string roleDefinitionGuid, string roleName)
     {
         var assignments = RoleAssignmentsOn(deployment, scope.Id(), roleDefinitionGuid).ToList();
@@ -65,12 +82,13 @@ public static class Expect
             return [$"no {roleName} role assignment scoped to {scope.Name()}"];
         }
         return assignments.SelectMany(assignment => Value(assignment, "properties.principalType", "ServicePrincipal")
-            .Concat(That(IsFunctionAppIdentity(deployment, assignment.Text("properties.principalId")),
-                $"{roleName} on {scope.Name()} is not granted to the function app's identity")));
+            .Concat(That(IsAppIdentityProperty(deployment, assignment.Text("properties.principalId"), "principalId"),
+                $"{roleName} on {scope.Name()} is not granted to the app's user-assigned identity")));
     }
 
-    private static bool IsFunctionAppIdentity(ArmDeployment deployment, string? principalId) =>
-        deployment.FunctionApp is { } app && principalId is not null
-        && principalId.Contains($"reference('{app.Id()}'", StringComparison.OrdinalIgnoreCase)
-        && principalId.EndsWith(".identity.principalId]", StringComparison.Ordinal);
+    /// <summary>The expression is the app's user-assigned identity's principalId or clientId, read from the identity itself.</summary>
+    public static bool IsAppIdentityProperty(ArmDeployment deployment, string? expression, string property) =>
+        deployment.AppIdentity is { } identity && expression is not null
+        && expression.StartsWith($"[reference('{identity.Id()}', ", StringComparison.OrdinalIgnoreCase)
+        && expression.EndsWith($").{property}]", StringComparison.Ordinal);
 }

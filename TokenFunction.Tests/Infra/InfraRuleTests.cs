@@ -11,21 +11,24 @@ public sealed class InfraRuleTests(InfraFixture infra)
     [Fact] public void RuntimeIsDotnetIsolated10() => Holds(SiteRules.RuntimeIsDotnetIsolated10);
     [Fact] public void DeploymentPackageReadWithManagedIdentity() => Holds(SiteRules.DeploymentPackageReadWithManagedIdentity);
     [Fact] public void ScaleSettingsComeFromParameters() => Holds(SiteRules.ScaleSettingsComeFromParameters);
-    [Fact] public void SystemAssignedIdentity() => Holds(SiteRules.SystemAssignedIdentity);
     [Fact] public void HttpsOnly() => Holds(SiteRules.HttpsOnly);
     [Fact] public void MinimumTls12() => Holds(SiteRules.MinimumTls12);
-    [Fact] public void FtpsDisabled() => Holds(SiteRules.FtpsDisabled);
     [Fact] public void BasicPublishingCredentialsDisabled() => Holds(SiteRules.BasicPublishingCredentialsDisabled);
     [Fact] public void Http2Enabled() => Holds(SiteRules.Http2Enabled);
     [Fact] public void RemoteDebuggingOff() => Holds(SiteRules.RemoteDebuggingOff);
     [Fact] public void ClientAffinityOff() => Holds(SiteRules.ClientAffinityOff);
     [Fact] public void CorsAllowsNoWildcard() => Holds(SiteRules.CorsAllowsNoWildcard);
     [Fact] public void NoFlexDeprecatedAppSettings() => Holds(SiteRules.NoFlexDeprecatedAppSettings);
+    [Fact] public void NoFlexDeprecatedSiteProperties() => Holds(SiteRules.NoFlexDeprecatedSiteProperties);
+
+    [Fact] public void AppRunsAsItsUserAssignedIdentity() => Holds(IdentityRules.AppRunsAsItsUserAssignedIdentity);
+    [Fact] public void AppSettingsNameTheUserAssignedIdentity() => Holds(IdentityRules.AppSettingsNameTheUserAssignedIdentity);
+    [Fact] public void GrantsExistBeforeTheSite() => Holds(IdentityRules.GrantsExistBeforeTheSite);
 
     [Fact] public void KeyVaultUsesRbacOnly() => Holds(VaultRules.KeyVaultUsesRbacOnly);
     [Fact] public void KeyVaultSoftDeleteOn() => Holds(VaultRules.KeyVaultSoftDeleteOn);
     [Fact] public void KeyVaultPurgeProtectionOn() => Holds(VaultRules.KeyVaultPurgeProtectionOn);
-    [Fact] public void KeyVaultAuditEventsGoToLogAnalytics() => Holds(VaultRules.KeyVaultAuditEventsGoToLogAnalytics);
+    [Fact] public void KeyVaultLogsAndMetricsGoToLogAnalytics() => Holds(VaultRules.KeyVaultLogsAndMetricsGoToLogAnalytics);
     [Fact] public void NoSecretTravelsThroughDeployment() => Holds(VaultRules.NoSecretTravelsThroughDeployment);
     [Fact] public void AppReadsSecretsOnItsOwnVault() => Holds(VaultRules.AppReadsSecretsOnItsOwnVault);
 
@@ -33,10 +36,12 @@ public sealed class InfraRuleTests(InfraFixture infra)
     [Fact] public void StorageTls12AndHttpsOnly() => Holds(StorageRules.StorageTls12AndHttpsOnly);
     [Fact] public void StorageHasNoPublicBlobAccess() => Holds(StorageRules.StorageHasNoPublicBlobAccess);
     [Fact] public void HostStorageIsIdentityBased() => Holds(StorageRules.HostStorageIsIdentityBased);
+    [Fact] public void BlobServiceLogsGoToLogAnalytics() => Holds(StorageRules.BlobServiceLogsGoToLogAnalytics);
     [Fact] public void AppIdentityOwnsHostBlobData() => Holds(StorageRules.AppIdentityOwnsHostBlobData);
 
     [Fact] public void AppInsightsIsWorkspaceBased() => Holds(MonitoringRules.AppInsightsIsWorkspaceBased);
     [Fact] public void AppInsightsLocalAuthDisabled() => Holds(MonitoringRules.AppInsightsLocalAuthDisabled);
+    [Fact] public void LogAnalyticsLocalAuthDisabled() => Holds(MonitoringRules.LogAnalyticsLocalAuthDisabled);
     [Fact] public void TelemetrySentWithAppIdentity() => Holds(MonitoringRules.TelemetrySentWithAppIdentity);
     [Fact] public void LogRetentionIsAParameter() => Holds(MonitoringRules.LogRetentionIsAParameter);
 

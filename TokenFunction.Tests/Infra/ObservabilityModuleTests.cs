@@ -100,7 +100,8 @@ public sealed partial class ObservabilityModuleTests(ObservabilityModuleFixture 
         var actionGroup = Assert.Single(module.WithEmail, r => r.Text("type") == ActionGroup);
 
         Assert.Equal(
-            ["caller-refusal-spike", "server-errors", "signing-credentials-stale", "signing-credentials-unavailable", "upstream-credentials-rejected"],
+            ["caller-refusal-spike", "server-errors", "signing-credentials-expiring", "signing-credentials-stale", "signing-credentials-unavailable",
+                "upstream-credentials-rejected"],
             rules.Select(r => r.Text("name")!.Replace("alert-test-", "", StringComparison.Ordinal)).Order());
         Assert.All(rules, rule =>
         {
@@ -116,6 +117,14 @@ public sealed partial class ObservabilityModuleTests(ObservabilityModuleFixture 
     {
         var stale = Assert.Single(module.WithEmail, r => r.Text("name") == "alert-test-signing-credentials-stale");
         Assert.EndsWith("where AgeSeconds > 900", Query(stale), StringComparison.Ordinal);
+    }
+
+    /// <summary>30 days before the pair's expiry date in Key Vault (and after it: the app keeps signing and keeps reporting).</summary>
+    [Fact]
+    public void The_expiry_alert_fires_thirty_days_before_the_date()
+    {
+        var expiring = Assert.Single(module.WithEmail, r => r.Text("name") == "alert-test-signing-credentials-expiring");
+        Assert.Equal($"customMetrics | where name == \"{TelemetryNames.SigningCredentialsTimeToExpiry}\" | summarize Days = min(value) | where Days < 30", Query(expiring));
     }
 
     [Fact]
@@ -163,7 +172,7 @@ public sealed partial class ObservabilityModuleTests(ObservabilityModuleFixture 
         Assert.Superset(used, new HashSet<string>
         {
             TelemetryNames.TokensIssued, TelemetryNames.RequestsRefused, TelemetryNames.SigningCredentialsAge,
-            TelemetryNames.KeyVaultRefreshFailures, TelemetryNames.VideoSdkRequestDuration,
+            TelemetryNames.SigningCredentialsTimeToExpiry, TelemetryNames.KeyVaultRefreshFailures, TelemetryNames.VideoSdkRequestDuration,
         });
     }
 

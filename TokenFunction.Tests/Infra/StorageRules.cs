@@ -38,6 +38,11 @@ public static class StorageRules
                 .Select(setting => $"app setting {setting.Key} carries key material"));
     });
 
+    /// <summary>Reads, writes and deletes of blobs (the host's keys, the deployment package) and the blob transactions are kept.</summary>
+    public static readonly InfraRule BlobServiceLogsGoToLogAnalytics = new(nameof(BlobServiceLogsGoToLogAnalytics), d =>
+        Each(d, ResourceTypes.Storage, storage =>
+            AllLogsAndMetricsGoToTheWorkspace(d, $"{storage.Id()}/blobServices/default", $"{storage.Name()}/default", "Transaction")));
+
     public static readonly InfraRule AppIdentityOwnsHostBlobData = new(nameof(AppIdentityOwnsHostBlobData), d =>
         Each(d, ResourceTypes.Storage, storage =>
             AppIdentityHasRoleOn(d, storage, RoleDefinitions.StorageBlobDataOwner, "Storage Blob Data Owner")));

@@ -10,11 +10,21 @@ public static class TemplateRules
     {
         [ResourceTypes.Plan] = "asp-", [ResourceTypes.Site] = "func-", [ResourceTypes.KeyVault] = "kv-",
         [ResourceTypes.Storage] = "st", [ResourceTypes.LogAnalytics] = "log-", [ResourceTypes.AppInsights] = "appi-",
-        [ResourceTypes.VirtualNetwork] = "vnet-", [ResourceTypes.PrivateEndpoint] = "pe-",
+        [ResourceTypes.VirtualNetwork] = "vnet-", [ResourceTypes.PrivateEndpoint] = "pe-", [ResourceTypes.UserAssignedIdentity] = "id-",
     };
 
-    // `az functionapp list-flexconsumption-locations` does not list it.
-    private const string RegionWithoutFlexConsumption = "japanwest";
+    // The allowed list of the Flex Consumption azd quickstart (Azure-Samples/functions-quickstart-dotnet-azd,
+    // infra/main.bicep at fe74255, committed 2026-02-24, read 2026-12-07), less its canary region eastus2euap
+    // (an early-access region ordinary subscriptions cannot deploy to). Microsoft's Flex Consumption docs
+    // (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations, "Regions") defer to
+    // `az functionapp list-flexconsumption-locations`, which cannot run here.
+    private static readonly string[] FlexConsumptionRegions =
+    [
+        "australiaeast", "australiasoutheast", "brazilsouth", "canadacentral", "centralindia", "centralus", "eastasia", "eastus",
+        "eastus2", "francecentral", "germanywestcentral", "italynorth", "japaneast", "koreacentral", "northcentralus", "northeurope",
+        "norwayeast", "southafricanorth", "southcentralus", "southeastasia", "southindia", "spaincentral", "swedencentral",
+        "uaenorth", "uksouth", "ukwest", "westcentralus", "westeurope", "westus", "westus2", "westus3",
+    ];
 
     // The defaults the app is built against (issue 3); a change here is a change of the service's behaviour.
     private static readonly Dictionary<string, string> DefaultPolicySettings = new(StringComparer.Ordinal)
@@ -75,15 +85,16 @@ public static class TemplateRules
             .Select(expected => $"{expected.Key} is '{d.AppSettings.GetValueOrDefault(expected.Key)}', expected '{expected.Value}'"));
 
     /// <summary>
-    /// Only regions with Flex Consumption are accepted (validation fails before anything is created), azd offers
-    /// them as a location choice, and every resource of every module is placed in that one location.
+    /// Exactly the regions with Flex Consumption are accepted (validation fails before anything is created; no
+    /// canary region), azd offers them as a location choice, and every resource of every module is placed in
+    /// that one location.
     /// </summary>
     public static readonly InfraRule LocationIsAFlexConsumptionRegion = new(nameof(LocationIsAFlexConsumptionRegion), d =>
     {
         var location = d.TemplateParameter("location");
         var allowed = (location["allowedValues"] as JsonArray ?? []).Select(region => region!.GetValue<string>()).ToList();
-        return That(allowed.Contains("westeurope") && !allowed.Contains(RegionWithoutFlexConsumption),
-                $"location allows [{string.Join(", ", allowed)}], not the Flex Consumption regions")
+        return FlexConsumptionRegions.Except(allowed).Select(region => $"location does not allow the Flex Consumption region {region}")
+            .Concat(allowed.Except(FlexConsumptionRegions).Select(region => $"location allows {region}, not a Flex Consumption region of the quickstart"))
             .Concat(Value(location, "metadata.azd.type", "location"))
             .Concat(That(location["defaultValue"] is null, "location has a default, which bypasses azd's location choice"))
             .Concat(d.TemplateResources()

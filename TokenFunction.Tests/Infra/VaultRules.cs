@@ -16,17 +16,9 @@ public static class VaultRules
     public static readonly InfraRule KeyVaultPurgeProtectionOn = new(nameof(KeyVaultPurgeProtectionOn), d =>
         Each(d, ResourceTypes.KeyVault, vault => Value(vault, "properties.enablePurgeProtection", true)));
 
-    public static readonly InfraRule KeyVaultAuditEventsGoToLogAnalytics = new(nameof(KeyVaultAuditEventsGoToLogAnalytics), d =>
-        Each(d, ResourceTypes.KeyVault, vault =>
-        {
-            var workspaces = d.OfType(ResourceTypes.LogAnalytics).Select(workspace => workspace.Id()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var auditing = d.OfType(ResourceTypes.DiagnosticSettings)
-                .Where(setting => setting.Id().StartsWith($"{vault.Id()}/providers/", StringComparison.OrdinalIgnoreCase))
-                .Where(setting => workspaces.Contains(setting.Text("properties.workspaceId") ?? ""))
-                .Where(setting => (setting.At("properties.logs") as JsonArray ?? []).Any(log =>
-                    log is not null && log.Text("category") == "AuditEvent" && JsonNode.DeepEquals(log.At("enabled"), true)));
-            return That(auditing.Any(), $"{vault.Name()} has no diagnostic setting sending AuditEvent to the Log Analytics workspace");
-        }));
+    /// <summary>Every log category (AuditEvent among them) and every metric of the vault go to the deployment's workspace.</summary>
+    public static readonly InfraRule KeyVaultLogsAndMetricsGoToLogAnalytics = new(nameof(KeyVaultLogsAndMetricsGoToLogAnalytics), d =>
+        Each(d, ResourceTypes.KeyVault, vault => AllLogsAndMetricsGoToTheWorkspace(d, vault.Id(), vault.Name(), "AllMetrics")));
 
     /// <summary>
     /// Secrets never travel through deployment: no secure parameter anywhere (main or module), no VideoSDK

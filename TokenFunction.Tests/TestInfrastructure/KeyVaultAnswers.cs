@@ -9,11 +9,22 @@ internal static class KeyVaultAnswers
     public static Task SecretAsync(HttpContext context, Uri vaultUri, string name, StoredSecret secret)
     {
         var created = secret.Created.ToUnixTimeSeconds();
+        var attributes = new Dictionary<string, object>
+        {
+            ["enabled"] = true, ["created"] = created, ["updated"] = created, ["recoveryLevel"] = "Recoverable+Purgeable", ["recoverableDays"] = 90,
+        };
+        // exp, like nbf, is absent unless set. Key Vault still serves a secret past its exp ("A secret's get
+        // operation will work for not-yet-valid and expired secrets",
+        // https://learn.microsoft.com/azure/key-vault/secrets/about-secrets#date-time-controlled-operations).
+        if (secret.ExpiresOn is { } expiresOn)
+        {
+            attributes["exp"] = expiresOn.ToUnixTimeSeconds();
+        }
         return context.Response.WriteAsJsonAsync(new
         {
             value = secret.Value,
             id = new Uri(vaultUri, $"secrets/{name}/{secret.Version}").ToString(),
-            attributes = new { enabled = true, created, updated = created, recoveryLevel = "Recoverable+Purgeable", recoverableDays = 90 },
+            attributes,
             tags = secret.Tags,
         });
     }

@@ -95,9 +95,12 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
         return standIn;
     }
 
-    /// <summary>Stores a new current version of the secret (creating it if needed), with its tags, and returns the version id.</summary>
-    public string SetSecret(string name, string value, IReadOnlyDictionary<string, string>? tags = null) =>
-        _secrets.Set(name, value, tags ?? new Dictionary<string, string>());
+    /// <summary>
+    /// Stores a new current version of the secret (creating it if needed), with its tags and expiry date, and returns
+    /// the version id. Like Key Vault, the stand-in still serves it after that date.
+    /// </summary>
+    public string SetSecret(string name, string value, IReadOnlyDictionary<string, string>? tags = null, DateTimeOffset? expiresOn = null) =>
+        _secrets.Set(name, value, tags ?? new Dictionary<string, string>(), expiresOn);
 
     /// <summary>Authorized GETs of this secret (any version, whatever the answer); challenges are not counted.</summary>
     public int AuthorizedReadCount(string name) => _authorizedReads.GetValueOrDefault(name);
@@ -241,9 +244,9 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
         private readonly Lock _gate = new();
         private readonly Dictionary<string, List<StoredSecret>> _versions = new(StringComparer.OrdinalIgnoreCase);
 
-        public string Set(string name, string value, IReadOnlyDictionary<string, string> tags)
+        public string Set(string name, string value, IReadOnlyDictionary<string, string> tags, DateTimeOffset? expiresOn)
         {
-            var secret = new StoredSecret(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(), value, DateTimeOffset.UtcNow, tags);
+            var secret = new StoredSecret(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(), value, DateTimeOffset.UtcNow, tags, expiresOn);
             lock (_gate)
             {
                 if (!_versions.TryGetValue(name, out var versions))
@@ -270,4 +273,4 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
 }
 
 /// <summary>One stored version of a secret.</summary>
-public sealed record StoredSecret(string Version, string Value, DateTimeOffset Created, IReadOnlyDictionary<string, string> Tags);
+public sealed record StoredSecret(string Version, string Value, DateTimeOffset Created, IReadOnlyDictionary<string, string> Tags, DateTimeOffset? ExpiresOn = null);

@@ -40,9 +40,12 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
         _metrics = metrics;
         _logger = logger;
         metrics.ObserveSigningCredentialsAge(() => Volatile.Read(ref _current) is { } current ? timeProvider.GetUtcNow() - current.LoadedAt : null);
+        metrics.ObserveSigningCredentialsTimeToExpiry(() =>
+            Volatile.Read(ref _current) is { ExpiresOn: { } expiresOn } ? expiresOn - timeProvider.GetUtcNow() : null);
     }
 
-    private sealed record LoadedCredentials(SigningCredentials Credentials, DateTimeOffset LoadedAt);
+    /// <summary>What requests sign with, since when, and until when Key Vault says it is meant to be used (reported, not enforced).</summary>
+    private sealed record LoadedCredentials(SigningCredentials Credentials, DateTimeOffset LoadedAt, DateTimeOffset? ExpiresOn);
 
     /// <summary>How long the refresh loop waits before the next read: the interval, or a back-off after failures.</summary>
     public TimeSpan NextRefreshDelay
@@ -122,9 +125,9 @@ internal sealed partial class KeyVaultCredentialsCache : ISigningCredentialsProv
         using var activity = ServiceActivities.Source.StartActivity(ServiceActivities.RefreshSigningCredentials);
         try
         {
-            var credentials = await _loader.LoadAsync();
+            var (credentials, expiresOn) = await _loader.LoadAsync();
             var previous = Volatile.Read(ref _current);
-            Volatile.Write(ref _current, new LoadedCredentials(credentials, _timeProvider.GetUtcNow()));
+            Volatile.Write(ref _current, new LoadedCredentials(credentials, _timeProvider.GetUtcNow(), expiresOn));
             var failuresBefore = Interlocked.Exchange(ref _consecutiveFailures, 0);
             if (failuresBefore > 0)
             {

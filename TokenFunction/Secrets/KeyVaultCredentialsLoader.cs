@@ -3,6 +3,9 @@ using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Secrets;
 
+/// <summary>The pair read from the vault, and when it expires: the earlier of the two secrets' expiry dates, if any.</summary>
+internal sealed record VaultCredentials(SigningCredentials Credentials, DateTimeOffset? ExpiresOn);
+
 /// <summary>
 /// One bounded read of the API secret (and the API key, unless it is a plain setting) from Key Vault. The key
 /// and secret are one pair: the key at the version the secret's
@@ -19,7 +22,7 @@ internal sealed class KeyVaultCredentialsLoader(
     private readonly string? _plainApiKey = string.IsNullOrWhiteSpace(videoSdkOptions.Value.ApiKey) ? null : videoSdkOptions.Value.ApiKey;
 
     /// <summary>Ends only by its own timeout: the read is shared by every waiting request (the cache), so none of them may cancel it.</summary>
-    public async Task<SigningCredentials> LoadAsync()
+    public async Task<VaultCredentials> LoadAsync()
     {
         // On the app's clock, like every other bound, so a test can run out the timeout without waiting for it.
         using var timeout = new CancellationTokenSource(_vault.FetchTimeout, timeProvider);
@@ -35,10 +38,11 @@ internal sealed class KeyVaultCredentialsLoader(
             await Task.WhenAll(keyRead is null ? [secretRead] : [secretRead, keyRead]).ConfigureAwait(false);
 
             var secret = secretRead.Result.Value;
-            var apiKey = _plainApiKey ?? RequireValue(await PairedKeyAsync(secret, keyRead!.Result.Value, timeout.Token).ConfigureAwait(false), _vault.ApiKeySecretName);
+            var key = _plainApiKey is null ? await PairedKeyAsync(secret, keyRead!.Result.Value, timeout.Token).ConfigureAwait(false) : null;
+            var apiKey = _plainApiKey ?? RequireValue(key!, _vault.ApiKeySecretName);
             var apiSecret = RequireValue(secret, _vault.ApiSecretName);
             return SigningCredentials.IsStrongEnough(apiSecret)
-                ? new SigningCredentials(apiKey, apiSecret, secret.Properties.Version)
+                ? new VaultCredentials(new SigningCredentials(apiKey, apiSecret, secret.Properties.Version), Earlier(secret.Properties.ExpiresOn, key?.Properties.ExpiresOn))
                 : throw new InvalidDataException(SigningCredentials.TooShort($"Key Vault secret '{_vault.ApiSecretName}'"));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -54,6 +58,10 @@ internal sealed class KeyVaultCredentialsLoader(
         && !string.Equals(paired, currentKey.Properties.Version, StringComparison.OrdinalIgnoreCase)
             ? (await client.GetSecretAsync(_vault.ApiKeySecretName, paired, cancellationToken).ConfigureAwait(false)).Value
             : currentKey;
+
+    // The pair is only as current as its first half to expire.
+    private static DateTimeOffset? Earlier(DateTimeOffset? first, DateTimeOffset? second) =>
+        first is { } a && second is { } b ? (a < b ? a : b) : first ?? second;
 
     private static string RequireValue(KeyVaultSecret secret, string name) =>
         string.IsNullOrWhiteSpace(secret.Value)

@@ -68,6 +68,16 @@ public sealed class ServiceMetrics
             () => age() is { } value ? [new Measurement<double>(value.TotalSeconds)] : Array.Empty<Measurement<double>>(),
             "s", "Seconds since the signing credentials were last loaded successfully.");
 
+    /// <summary>
+    /// The expiry gauge reads <paramref name="timeToExpiry"/> at each collection, in days; null while nothing has
+    /// loaded or the pair has no expiry date. It goes negative past the date: Key Vault still serves an expired
+    /// secret and the app keeps signing with it, so the date is reported, never enforced.
+    /// </summary>
+    public void ObserveSigningCredentialsTimeToExpiry(Func<TimeSpan?> timeToExpiry) =>
+        _meter.CreateObservableGauge(TelemetryNames.SigningCredentialsTimeToExpiry,
+            () => timeToExpiry() is { } value ? [new Measurement<double>(value.TotalDays)] : Array.Empty<Measurement<double>>(),
+            "d", "Days until the signing credentials' expiry date in Key Vault; negative once past it.");
+
     /// <param name="errorCode">The problem's code when the call failed; null when it succeeded.</param>
     public void VideoSdkCalled(string operation, long startTimestamp, string? errorCode)
     {

@@ -25,6 +25,9 @@ internal static class TelemetryNames
     public const string RequestsRefused = "token_function.requests.refused";
     public const string MintDuration = "token_function.token.mint.duration";
     public const string SigningCredentialsAge = "token_function.signing_credentials.age";
+
+    /// <summary>Days until the Key Vault pair's expiry date (UCUM unit <c>d</c>); negative once past it.</summary>
+    public const string SigningCredentialsTimeToExpiry = "token_function.signing_credentials.time_to_expiry";
     public const string KeyVaultRefreshFailures = "token_function.key_vault.refresh.failures";
     public const string VideoSdkRequestDuration = "token_function.videosdk.request.duration";
     public const string OpenIdMetadataFetches = "token_function.openid.metadata.fetches";
@@ -32,7 +35,7 @@ internal static class TelemetryNames
     /// <summary>Every instrument, for the cross-check against infra/monitoring.</summary>
     public static IReadOnlyList<string> Instruments { get; } =
     [
-        TokensIssued, RequestsRefused, MintDuration, SigningCredentialsAge, KeyVaultRefreshFailures,
+        TokensIssued, RequestsRefused, MintDuration, SigningCredentialsAge, SigningCredentialsTimeToExpiry, KeyVaultRefreshFailures,
         VideoSdkRequestDuration, OpenIdMetadataFetches,
     ];
 

@@ -1,5 +1,8 @@
-// The Flex Consumption plan and the function app with its system-assigned identity. main.bicep composes
-// the app settings (the configuration contract with the app); this module only places them.
+// The Flex Consumption plan and the function app, running as the user-assigned identity app/identity.bicep
+// creates. main.bicep composes the app settings (the configuration contract with the app); this module only
+// places them. Only properties Flex Consumption accepts: its deprecations table (cited in
+// TokenFunction.Tests/Infra/SiteRules.cs) lists ftpsState among others; FTP is off through the publishing
+// credential policies below instead.
 
 param location string
 param tags object
@@ -10,6 +13,9 @@ param corsAllowedOrigins string[]
 param deploymentContainerUrl string
 param instanceMemoryMB int
 param maximumInstanceCount int
+
+@description('Resource id of the user-assigned identity the app runs as and reads its deployment package with.')
+param identityId string
 
 @description('Subnet delegated to Microsoft.App/environments, or empty for no VNet integration.')
 param virtualNetworkSubnetId string
@@ -30,7 +36,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   location: location
   tags: tags
   kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
@@ -41,7 +50,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         storage: {
           type: 'blobContainer'
           value: deploymentContainerUrl
-          authentication: { type: 'SystemAssignedIdentity' }
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
         }
       }
       scaleAndConcurrency: {
@@ -53,7 +65,6 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
       remoteDebuggingEnabled: false
       cors: {
@@ -80,5 +91,4 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
 
 output name string = functionApp.name
 output id string = functionApp.id
-output principalId string = functionApp.identity.principalId
 output defaultHostName string = functionApp.properties.defaultHostName

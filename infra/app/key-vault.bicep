@@ -28,16 +28,21 @@ resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   }
 }
 
-// The linter's suggestion, 2016-09-01, is a different legacy type (name must be 'service', no scope);
-// 2021-05-01-preview is the newest version there is of resource diagnostic settings.
+// Every log category (AuditEvent: who read or wrote which secret; AzurePolicyEvaluationDetails) and every
+// metric (availability, latency, saturation) go to the workspace. The linter's suggestion, 2016-09-01, is a
+// different legacy type (name must be 'service', no scope); 2021-05-01-preview is the newest version there is
+// of resource diagnostic settings.
 #disable-next-line use-recent-api-versions
-resource keyVaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'audit-to-log-analytics'
+resource keyVaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
   scope: keyVault
   properties: {
     workspaceId: logAnalyticsWorkspaceId
     logs: [
-      { category: 'AuditEvent', enabled: true }
+      { categoryGroup: 'allLogs', enabled: true }
+    ]
+    metrics: [
+      { category: 'AllMetrics', enabled: true }
     ]
   }
 }

@@ -5,6 +5,7 @@ param tags object
 param name string
 param deploymentContainerName string
 param networkIsolation bool
+param logAnalyticsWorkspaceId string
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
@@ -33,6 +34,23 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
       name: deploymentContainerName
       properties: { publicAccess: 'None' }
     }
+  }
+}
+
+// Who read, wrote or deleted which blob (the host's keys and leases, the deployment package) and the blob
+// service's transactions go to the workspace. Same API version note as in key-vault.bicep.
+#disable-next-line use-recent-api-versions
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage::blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { categoryGroup: 'allLogs', enabled: true }
+    ]
+    metrics: [
+      { category: 'Transaction', enabled: true }
+    ]
   }
 }
 

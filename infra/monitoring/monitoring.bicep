@@ -17,6 +17,8 @@ resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
   properties: {
     sku: { name: 'PerGB2018' }
     retentionInDays: logRetentionInDays
+    // Queries and ingestion only with Entra identities, no workspace keys.
+    features: { disableLocalAuth: true }
   }
 }
 

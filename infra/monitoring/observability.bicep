@@ -22,6 +22,10 @@ param alertEmail string = ''
 @minValue(1)
 param credentialsRefreshIntervalSeconds int = 300
 
+@description('Days before the signing credentials\' expiry date in Key Vault at which the alert fires (rotation takes a refresh interval plus a token lifetime).')
+@minValue(1)
+param credentialsExpiryAlertDays int = 30
+
 @description('401 and 429 refusals within 15 minutes above which someone should look (a broken client or an attack).')
 @minValue(1)
 param refusalSpikeThreshold int = 500
@@ -30,6 +34,7 @@ param refusalSpikeThreshold int = 500
 var metric = {
   refused: 'token_function.requests.refused'
   credentialsAge: 'token_function.signing_credentials.age'
+  credentialsTimeToExpiry: 'token_function.signing_credentials.time_to_expiry'
 }
 
 var refusedWith = 'customMetrics | where name == "${metric.refused}"'
@@ -49,6 +54,13 @@ var alerts = [
     window: 'PT15M'
     description: 'The signing credentials were last loaded more than three refresh intervals ago: Key Vault reads are failing. Tokens are still issued until KeyVault__MaxStaleness; fix the vault access before then.'
     query: 'customMetrics | where name == "${metric.credentialsAge}" | summarize AgeSeconds = max(value) | where AgeSeconds > ${3 * credentialsRefreshIntervalSeconds}'
+  }
+  {
+    name: 'signing-credentials-expiring'
+    severity: 2
+    window: 'PT1H'
+    description: 'The VideoSDK key and secret in Key Vault reach their expiry date within ${credentialsExpiryAlertDays} days (or passed it). Tokens are still issued: Key Vault serves an expired secret and the app keeps signing. Create a new pair in the VideoSDK dashboard and run scripts/rotate-videosdk-secret.sh, which sets a new expiry.'
+    query: 'customMetrics | where name == "${metric.credentialsTimeToExpiry}" | summarize Days = min(value) | where Days < ${credentialsExpiryAlertDays}'
   }
   {
     name: 'server-errors'

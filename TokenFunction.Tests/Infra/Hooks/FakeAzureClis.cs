@@ -20,40 +20,102 @@ public sealed record HookRun(int ExitCode, string StdOut, string StdErr, IReadOn
 }
 
 /// <summary>
-/// Fake `az` and `azd` first on PATH: sh scripts that record every invocation (one line of arguments each)
-/// and play a small Key Vault and azd environment kept in files, so the hooks run unchanged with no Azure.
+/// Fake `az`, `azd` and `sleep` first on PATH: sh scripts that record every invocation (one line of arguments
+/// each) and play a small Key Vault, its network rules, a directory and an azd environment kept in files, so
+/// the hooks run unchanged with no Azure. The vault's refusals are worded as Key Vault words them (the texts
+/// the hooks match: ForbiddenByRbac, ForbiddenByConnection, ForbiddenByFirewall with "Client address: ...").
+/// The fake sleep returns at once (recording "sleep N"), so a hook's 10-minute wait runs in moments with its
+/// real timings; PowerShell's Start-Sleep is shadowed the same way.
 /// </summary>
 public sealed class FakeAzureClis : IDisposable
 {
+    /// <summary>The subscription the hooks are given (AZURE_SUBSCRIPTION_ID); every az call must name it.</summary>
+    public const string Subscription = "00000000-0000-4000-8000-00000000f00d";
+
     // Arguments are recorded exactly; secret set copies the --file content into the vault folder and records
     // the file's mode and path so a test can check it was private and removed.
     private const string FakeAz = """
         #!/bin/sh
         printf 'az %s\n' "$*" >> "$FAKE_STATE/calls"
-        case "$1 $2" in
-          "account show") printf '%s\n' "${FAKE_USER_TYPE:-user}" ;;
-          "keyvault show") [ "${FAKE_VAULT:-active}" = active ] || { echo "(VaultNotFound) not found" >&2; exit 3; }; echo "$4" ;;
-          "keyvault show-deleted") [ "${FAKE_VAULT:-active}" = deleted ] && echo "$4"; exit 0 ;;
-          "keyvault recover") echo recovered > "$FAKE_STATE/recovered" ;;
+        state=$FAKE_STATE
+        all=$* one=$1 two=${2:-} three=${3:-}
+        name= file= tags= expires= ip= access= id=
+        while [ $# -gt 0 ]; do
+          case $1 in
+            --name | --vault-name) name=$2; shift ;;
+            --file) file=$2; shift ;;
+            --tags) tags=$2; shift ;;
+            --expires) expires=$2; shift ;;
+            --ip-address) ip=$2; shift ;;
+            --public-network-access) access=$2; shift ;;
+            --id | --group) id=$2; shift ;;
+          esac
+          shift
+        done
+        # public: Enabled, default action Allow; closed: public access Disabled; open: Enabled with default action Deny.
+        network() { cat "$state/network" 2> /dev/null || { [ "${FAKE_NETWORK:-public}" = isolated ] && echo closed || echo public; }; }
+        client_address() {
+          if [ -n "${FAKE_SECOND_CLIENT_IP:-}" ] && grep -qx "$FAKE_CLIENT_IP" "$state/ip-rules" 2> /dev/null; then
+            echo "$FAKE_SECOND_CLIENT_IP"
+          else
+            echo "${FAKE_CLIENT_IP:-203.0.113.7}"
+          fi
+        }
+        data_plane() {
+          case $(network) in
+            closed)
+              printf '(Forbidden) Public network access is disabled and request is not from a trusted service nor via an approved private link.\nCode: Forbidden\nMessage: Public network access is disabled and request is not from a trusted service nor via an approved private link.\nInner error: {\n    "code": "ForbiddenByConnection"\n}\n' >&2
+              exit 1 ;;
+            open)
+              address=$(client_address)
+              if ! grep -qx "$address" "$state/ip-rules" 2> /dev/null; then
+                printf '(Forbidden) Client address is not authorized and caller is not a trusted service.\nClient address: %s\nCaller: appid=00000000-0000-0000-0000-000000000000;oid=11111111-1111-1111-1111-111111111111\nVault: %s;location=westeurope\nCode: Forbidden\nInner error: {\n    "code": "ForbiddenByFirewall"\n}\n' "$address" "$name" >&2
+                exit 1
+              fi ;;
+          esac
+          failures=$(cat "$state/rbac-failures" 2> /dev/null || echo "${FAKE_RBAC_FAILURES:-0}")
+          if [ "$failures" -gt 0 ]; then
+            echo $((failures - 1)) > "$state/rbac-failures"
+            printf '(Forbidden) Caller is not authorized to perform action on resource.\nCode: Forbidden\nInner error: {\n    "code": "ForbiddenByRbac"\n}\n' >&2
+            exit 1
+          fi
+        }
+        case "$one $two" in
+          "ad sp" | "ad user" | "ad group")
+            if [ "${FAKE_DIRECTORY:-}" = refuse ]; then echo "ERROR: Insufficient privileges to complete the operation." >&2; exit 1; fi
+            if [ "${FAKE_PRINCIPAL_KIND:-user}" = "$two" ]; then echo "$id"; exit 0; fi
+            echo "ERROR: Resource '$id' does not exist or one of its queried reference-property objects are not present." >&2
+            exit 3 ;;
+          "keyvault show") [ "${FAKE_VAULT:-active}" = active ] || { echo "(VaultNotFound) not found" >&2; exit 3; }; echo "$name" ;;
+          "keyvault show-deleted") [ "${FAKE_VAULT:-active}" = deleted ] && echo "$name"; exit 0 ;;
+          "keyvault recover") echo recovered > "$state/recovered" ;;
+          "keyvault update")
+            case $access in Enabled) echo open > "$state/network" ;; Disabled) echo closed > "$state/network" ;; esac ;;
+          "keyvault network-rule")
+            touch "$state/ip-rules"
+            case $three in
+              add) echo "$ip" >> "$state/ip-rules" ;;
+              remove) grep -vx "$ip" "$state/ip-rules" > "$state/ip-rules.new" || true; mv "$state/ip-rules.new" "$state/ip-rules" ;;
+            esac ;;
           "group exists") echo false ;;
           "group create") : ;;
+          # Azure Resource Manager lists a vault's secrets (names, no values) whatever the vault's network rules.
+          "rest "*) ls "$state/vault" ;;
           "keyvault secret")
-            case "$3" in
-              list)
-                failures=$(cat "$FAKE_STATE/list-failures" 2>/dev/null || echo "${FAKE_LIST_FAILURES:-0}")
-                if [ "$failures" -gt 0 ]; then echo $((failures - 1)) > "$FAKE_STATE/list-failures"; echo "$FAKE_LIST_ERROR" >&2; exit 1; fi
-                ls "$FAKE_STATE/vault" ;;
+            data_plane
+            case $three in
+              list) ls "$state/vault" ;;
               set)
-                shift 3; name=; file=; tags=
-                while [ $# -gt 0 ]; do
-                  case "$1" in --name) name=$2; shift ;; --file) file=$2; shift ;; --tags) tags=$2; shift ;; esac; shift
-                done
+                if [ -n "${FAKE_SET_FAILS:-}" ]; then echo "(InternalServerError) The service failed" >&2; exit 1; fi
+                if [ -n "${FAKE_SET_BLOCKS:-}" ]; then touch "$state/blocked"; /bin/sleep 60; fi
                 version=$(date +%s%N | cut -c1-32)
-                cp "$file" "$FAKE_STATE/vault/$name"
-                printf '%s %s %s %s\n' "$name" "$version" "$(stat -c %a "$file")" "$file" >> "$FAKE_STATE/writes"
-                printf '%s\n' "$tags" > "$FAKE_STATE/tags-$name"
+                cp "$file" "$state/vault/$name"
+                printf '%s %s %s %s\n' "$name" "$version" "$(stat -c %a "$file")" "$file" >> "$state/writes"
+                printf '%s\n' "$tags" > "$state/tags-$name"
+                printf '%s\n' "$expires" > "$state/expires-$name"
                 printf 'https://fake.vault.azure.net/secrets/%s/%s\n' "$name" "$version" ;;
             esac ;;
+          *) echo "fake az: no such command in the fake: $all" >&2; exit 2 ;;
         esac
         """;
 
@@ -62,28 +124,53 @@ public sealed class FakeAzureClis : IDisposable
         printf 'azd %s\n' "$*" >> "$FAKE_STATE/calls"
         case "$1 $2" in
           "env set") printf '%s=%s\n' "$3" "$4" >> "$FAKE_STATE/azd-env" ;;
-          "env get-value") sed -n "s/^$3=//p" "$FAKE_STATE/azd-env" ;;
+          "env get-value") sed -n "s/^$3=//p" "$FAKE_STATE/azd-env" 2> /dev/null ;;
+          "auth status")
+            case ${FAKE_AZD_ACCOUNT:-user} in
+              none) printf '{\n  "status": "unauthenticated"\n}\n'; exit 1 ;;
+              *) printf '{\n  "status": "authenticated",\n  "type": "%s",\n  "expiresOn": "2026-12-07T18:00:00Z"\n}\n' "${FAKE_AZD_ACCOUNT:-user}" ;;
+            esac ;;
         esac
+        """;
+
+    private const string FakeSleep = """
+        #!/bin/sh
+        printf 'sleep %s\n' "$*" >> "$FAKE_STATE/calls"
         """;
 
     // Everything the hooks read; a developer's own values must not leak into a run.
     private static readonly string[] HookEnvironment =
     [
-        "AZURE_PRINCIPAL_TYPE", "AZURE_PRINCIPAL_ID", "AZURE_KEY_VAULT_NAME", "KEY_VAULT_NAME", "KEY_VAULT_ON_DELETED",
-        "AZURE_RESOURCE_GROUP", "AZURE_LOCATION", "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS",
-        "VIDEOSDK_API_KEY", "VIDEOSDK_API_SECRET", "TOKEN_ENDPOINT_URL", "NETWORK_ISOLATION",
+        "AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "AZURE_PRINCIPAL_TYPE", "AZURE_PRINCIPAL_ID", "OPERATOR_PRINCIPAL_TYPE",
+        "AZURE_KEY_VAULT_NAME", "KEY_VAULT_NAME", "KEY_VAULT_ON_DELETED", "AZURE_RESOURCE_GROUP", "AZURE_LOCATION",
+        "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS", "VIDEOSDK_API_KEY", "VIDEOSDK_API_SECRET",
+        "VIDEOSDK_SECRET_EXPIRY_DAYS", "TOKEN_ENDPOINT_URL", "NETWORK_ISOLATION", "SMOKE_TIMEOUT_SECONDS", "SMOKE_INTERVAL_SECONDS",
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("fake-azure-").FullName;
 
-    public FakeAzureClis()
+    /// <param name="fakeSleep">
+    /// False keeps the real sleep: for the smoke check, whose waits are bounded by the clock, not by a count.
+    /// </param>
+    /// <param name="scriptsDirectory">Where the hooks are: the repository's scripts/, or a copy with a planted fault.</param>
+    public FakeAzureClis(bool fakeSleep = true, string? scriptsDirectory = null)
     {
+        ScriptsDirectory = scriptsDirectory ?? Path.Combine(InfraWorkspace.RepositoryRoot, "scripts");
         Directory.CreateDirectory(BinDirectory);
         Directory.CreateDirectory(VaultDirectory);
         File.WriteAllText(Path.Combine(State, "calls"), "");
         WriteExecutable("az", FakeAz);
         WriteExecutable("azd", FakeAzd);
+        if (fakeSleep)
+        {
+            WriteExecutable("sleep", FakeSleep);
+        }
+        FakesSleep = fakeSleep;
     }
+
+    private bool FakesSleep { get; }
+
+    private string ScriptsDirectory { get; }
 
     private string BinDirectory => Path.Combine(_root, "bin");
 
@@ -93,6 +180,9 @@ public sealed class FakeAzureClis : IDisposable
 
     /// <summary>Puts a secret in the fake vault, as if set earlier.</summary>
     public void SetSecret(string name, string value) => File.WriteAllText(Path.Combine(VaultDirectory, name), value);
+
+    /// <summary>Stores a value in the fake azd environment, as an earlier `azd env set` or provision would have.</summary>
+    public void SetAzdValue(string name, string value) => File.AppendAllText(Path.Combine(State, "azd-env"), $"{name}={value}\n");
 
     public string? Secret(string name) => File.Exists(Path.Combine(VaultDirectory, name)) ? File.ReadAllText(Path.Combine(VaultDirectory, name)) : null;
 
@@ -111,15 +201,79 @@ public sealed class FakeAzureClis : IDisposable
 
     public bool Recovered => File.Exists(Path.Combine(State, "recovered"));
 
+    /// <summary>The expiry az was given for the secret's last write (--expires), if any.</summary>
+    public DateTimeOffset? Expires(string name) =>
+        File.Exists(Path.Combine(State, $"expires-{name}")) && File.ReadAllText(Path.Combine(State, $"expires-{name}")).Trim() is { Length: > 0 } text
+            ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary>The vault's network state: public (default action Allow), closed (public access Disabled) or open (Enabled, default Deny).</summary>
+    public string Network(string initial) => File.Exists(Path.Combine(State, "network")) ? File.ReadAllText(Path.Combine(State, "network")).Trim() : initial;
+
+    /// <summary>The IP rules now on the vault.</summary>
+    public IReadOnlyList<string> IpRules =>
+        File.Exists(Path.Combine(State, "ip-rules")) ? File.ReadAllLines(Path.Combine(State, "ip-rules")).Where(line => line.Length > 0).ToList() : [];
+
     /// <summary>Runs scripts/{hook}.sh or scripts/{hook}.ps1 with the given environment, stdin not a terminal.</summary>
     public async Task<HookRun> RunAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment)
     {
-        var start = shell == HookShell.Sh
-            ? new ProcessStartInfo("sh") { ArgumentList = { ScriptPath(hook, shell) } }
-            : new ProcessStartInfo("dotnet") { ArgumentList = { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", ScriptPath(hook, shell) } };
-        using var process = Start(start, environment);
-        process.StandardInput.Close();
+        using var process = StartInOwnProcessGroup(shell, hook, environment);
         return await FinishAsync(process, process.StandardOutput.ReadToEndAsync());
+    }
+
+    /// <summary>
+    /// Runs the hook until the fake az blocks in `keyvault secret set` (FAKE_SET_BLOCKS), then sends the signal
+    /// to the hook's whole process group, as a terminal does for Ctrl-C (INT) or a closed window (HUP), and as a
+    /// cancelled CI job does (TERM); the fake az dies with it, as a real one would.
+    /// </summary>
+    public async Task<HookRun> RunAndSignalAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment, string signal)
+    {
+        using var process = StartInOwnProcessGroup(shell, hook, new Dictionary<string, string>(environment) { ["FAKE_SET_BLOCKS"] = "1" });
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using (var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+        {
+            while (!File.Exists(Path.Combine(State, "blocked")))
+            {
+                await Task.Delay(50, wait.Token);
+            }
+        }
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, "--", $"-{process.Id}" } })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        return await FinishAsync(process, stdout);
+    }
+
+    // setsid gives the hook a process group of its own (its id is the hook's pid), so a test can signal the hook
+    // and its children without signalling itself.
+    private Process StartInOwnProcessGroup(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("setsid");
+        if (shell == HookShell.Sh)
+        {
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add(ScriptPath(hook, shell));
+        }
+        else
+        {
+            foreach (var argument in new[] { "dotnet", "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-Command", PowerShellCommand(hook) })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+        var process = Start(start, environment);
+        process.StandardInput.Close();
+        return process;
+    }
+
+    // Start-Sleep shadowed by a function (functions win over cmdlets in PowerShell's command lookup) when the
+    // fake sleep is on; the script's exit code becomes the process's.
+    private string PowerShellCommand(string hook)
+    {
+        var shadow = FakesSleep
+            ? "function global:Start-Sleep { param([int] $Seconds) Add-Content -LiteralPath (Join-Path $env:FAKE_STATE 'calls') \"sleep $Seconds\" }; "
+            : "";
+        return $"{shadow}& '{ScriptPath(hook, HookShell.Pwsh)}'; exit $LASTEXITCODE";
     }
 
     /// <summary>
@@ -198,8 +352,8 @@ public sealed class FakeAzureClis : IDisposable
         }
     }
 
-    private static string ScriptPath(string hook, HookShell shell) =>
-        Path.Combine(InfraWorkspace.RepositoryRoot, "scripts", hook + (shell == HookShell.Sh ? ".sh" : ".ps1"));
+    private string ScriptPath(string hook, HookShell shell) =>
+        Path.Combine(ScriptsDirectory, hook + (shell == HookShell.Sh ? ".sh" : ".ps1"));
 
     private Process Start(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment)
     {

@@ -15,7 +15,7 @@ public sealed class SmokeCheckTests(LocalModeWorker worker) : IClassFixture<Loca
     [MemberData(nameof(Shells))]
     public async Task A_healthy_anonymous_endpoint_passes_health_and_one_checked_token(HookShell shell)
     {
-        using var clis = new FakeAzureClis();
+        using var clis = new FakeAzureClis(fakeSleep: false);
 
         var run = await clis.RunAsync(shell, "postdeploy", Environment(worker.BaseAddress, anonymous: true));
 
@@ -33,7 +33,7 @@ public sealed class SmokeCheckTests(LocalModeWorker worker) : IClassFixture<Loca
     [MemberData(nameof(Shells))]
     public async Task An_endpoint_that_should_challenge_but_serves_anyone_fails_with_the_next_step(HookShell shell)
     {
-        using var clis = new FakeAzureClis();
+        using var clis = new FakeAzureClis(fakeSleep: false);
 
         var run = await clis.RunAsync(shell, "postdeploy", Environment(worker.BaseAddress, anonymous: false));
 
@@ -66,7 +66,7 @@ public sealed class SmokeCheckRefusalTests(CredentialLessWorker worker) : IClass
     [MemberData(nameof(SmokeCheckTests.Shells), MemberType = typeof(SmokeCheckTests))]
     public async Task An_unhealthy_endpoint_fails_after_the_bounded_wait_naming_the_credentials_fix(HookShell shell)
     {
-        using var clis = new FakeAzureClis();
+        using var clis = new FakeAzureClis(fakeSleep: false);
 
         var run = await clis.RunAsync(shell, "postdeploy", SmokeCheckTests.Environment(worker.BaseAddress, anonymous: true));
 
