@@ -12,6 +12,9 @@ var explicitPrincipalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', '')
 param operatorPrincipalType = empty(explicitPrincipalType) ? readEnvironmentVariable('OPERATOR_PRINCIPAL_TYPE', 'User') : explicitPrincipalType
 param networkIsolation = bool(readEnvironmentVariable('NETWORK_ISOLATION', 'false'))
 param keyVaultName = readEnvironmentVariable('AZURE_KEY_VAULT_NAME', '')
+// Always-ready HTTP instances (azd env set ALWAYS_READY_INSTANCES 1): no cold start for the first caller, billed
+// while idle (docs/performance.md). 0 by default.
+param alwaysReadyInstances = int(readEnvironmentVariable('ALWAYS_READY_INSTANCES', '0'))
 
 // Exact origins of the web apps that call the endpoint, e.g. ['https://app.example.com']. Never '*'.
 param corsAllowedOrigins = []
