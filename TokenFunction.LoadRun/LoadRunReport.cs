@@ -305,7 +305,7 @@ public static class LoadRunReport
     private static void VaultRow(StringBuilder text, string label, IEnumerable<double> values, string format) =>
         text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {Spread(values, format)} |");
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;

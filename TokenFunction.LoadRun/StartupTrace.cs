@@ -21,7 +21,7 @@ public static class StartupTrace
                     .SelectMany(g => g.Select((e, occurrence) => (Key: (g.Key.Name, g.Key.Detail, occurrence), Event: e))))
                 .GroupBy(x => x.Key, x => x.Event)
                 .Select(g => (g.Key, Events: g.ToList()))
-                .OrderBy(g => Median(g.Events.Select(e => e.SinceStartMs)))
+                .OrderBy(g => LoadRunReport.Median(g.Events.Select(e => e.SinceStartMs)))
                 .ToList();
 
             text.AppendLine();
@@ -33,16 +33,10 @@ public static class StartupTrace
             foreach (var ((name, detail, occurrence), events) in matched)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {name}{(occurrence > 0 ? $" #{occurrence + 1}" : "")} | {detail} | {events.Count} | {Median(events.Select(e => e.SinceStartMs)):0.0} " +
-                    $"| {Median(events.Select(e => e.ProcessCpuUs / 1000.0)):0.0} | {Median(events.Select(e => e.ThreadCpuUs / 1000.0)):0.0} | {events[0].ThreadId} " +
-                    $"| {Median(events.Select(e => (double)e.Jitted)):0} | {Median(events.Select(e => e.AllocatedBytes / 1024.0)):0} |");
+                    $"| {name}{(occurrence > 0 ? $" #{occurrence + 1}" : "")} | {detail} | {events.Count} | {LoadRunReport.Median(events.Select(e => e.SinceStartMs)):0.0} " +
+                    $"| {LoadRunReport.Median(events.Select(e => e.ProcessCpuUs / 1000.0)):0.0} | {LoadRunReport.Median(events.Select(e => e.ThreadCpuUs / 1000.0)):0.0} | {events[0].ThreadId} " +
+                    $"| {LoadRunReport.Median(events.Select(e => (double)e.Jitted)):0} | {LoadRunReport.Median(events.Select(e => e.AllocatedBytes / 1024.0)):0} |");
             }
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
