@@ -50,6 +50,9 @@ public static class LoadRun
 
     private static readonly HttpClient FirstCaller = new(new SocketsHttpHandler { UseProxy = false });
 
+    /// <summary>The VideoSDK API key every subject signs with (public in every token; the secret is new per worker).</summary>
+    private const string ApiKey = "load-run-api-key";
+
     /// <summary>A started server, as the measurements see it, whatever runs it.</summary>
     private sealed record Server(Uri BaseAddress, int ProcessId, long StartedTimestamp, long ReadyTimestamp,
         Func<TimeSpan> ProcessorTime, Func<long?> PeakResidentBytes, Func<string> Tail);
@@ -60,9 +63,11 @@ public static class LoadRun
     {
         if (subject == Subject.NodePeer)
         {
-            await using var peer = await NodePeer.StartAsync("load-run-api-key", NewSecret(), cpuLimit is null ? null : cpuLimit.Launcher);
+            var secret = NewSecret();
+            await using var peer = await NodePeer.StartAsync(ApiKey, secret, cpuLimit is null ? null : cpuLimit.Launcher);
             var server = new Server(peer.BaseAddress, peer.Id, peer.StartedTimestamp, peer.ListeningTimestamp, peer.TotalProcessorTime, () => peer.PeakResidentBytes(), peer.Tail);
-            return await MeasureAsync(subject, run, server, LoadTarget.NodeToken, options, azure: null, phases: null);
+            return await MeasureAsync(subject, run, server, LoadTarget.NodeToken, options, azure: null, phases: null,
+                body => NodePeer.DescribeUnfaithfulTokenAsync(body, ApiKey, secret, LoadTarget.RoomId));
         }
 
         await using var azure = subject.ReadsVault() ? await AzureStandIns.StartAsync() : null;
@@ -91,14 +96,14 @@ public static class LoadRun
         if (azure is not null)
         {
             // As deployed: nothing secret in the settings; the refresh interval as asked (--refresh-seconds), else the app's.
-            azure.PutCredentials("load-run-api-key", NewSecret());
+            azure.PutCredentials(ApiKey, NewSecret());
             azure.PointWorkerAt(hostOptions, options.RefreshInterval);
         }
         else if (subject.IsTokenFunction())
         {
             hostOptions
                 .WithSetting("KeyVault__VaultUri", "")
-                .WithSetting("VideoSdk__ApiKey", "load-run-api-key")
+                .WithSetting("VideoSdk__ApiKey", ApiKey)
                 .WithSetting("VideoSdk__ApiSecret", NewSecret());
         }
 
@@ -119,8 +124,9 @@ public static class LoadRun
             (firstResponse, cpu) => ColdStartPhases.From(host, firstResponse, cpu));
     }
 
+    /// <param name="describeUnfaithfulToken">For the Node peer: what is wrong with its first token's body, or null.</param>
     private static async Task<RunResult> MeasureAsync(Subject subject, int run, Server server, LoadTarget target, LoadRunOptions options, AzureStandIns? azure,
-        Func<TimeSpan, TimeSpan, (ColdStartPhases Phases, IReadOnlyList<StartupEvent> Trace)>? phases)
+        Func<TimeSpan, TimeSpan, (ColdStartPhases Phases, IReadOnlyList<StartupEvent> Trace)>? phases, Func<string, Task<string?>>? describeUnfaithfulToken = null)
     {
         var loaded = Stopwatch.GetElapsedTime(server.StartedTimestamp, server.ReadyTimestamp);
         List<string> failures = [];
@@ -135,6 +141,11 @@ public static class LoadRun
         {
             throw new InvalidOperationException($"first request: {target} → {(int)firstResponse.StatusCode}: " +
                 $"{await firstResponse.Content.ReadAsStringAsync()}{Environment.NewLine}Server output (last lines):{Environment.NewLine}{server.Tail()}");
+        }
+
+        if (describeUnfaithfulToken is not null && await describeUnfaithfulToken(await firstResponse.Content.ReadAsStringAsync()) is { } unfaithful)
+        {
+            throw new InvalidOperationException($"first request: {target}: {unfaithful}");
         }
 
         var coldStart = phases?.Invoke(firstResponded, cpuToFirstResponse);

@@ -1,7 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace TokenFunction.LoadRun;
 
@@ -134,6 +138,47 @@ internal sealed partial class NodePeer : IAsyncDisposable
             await peer.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Null when <paramref name="body"/> holds the token the example signs for a caller naming a room: HS256 with the
+    /// secret's UTF-8 bytes (jsonwebtoken's string secret), the project's key, join and moderate, version 2, the
+    /// meeting role, that room, ten minutes; else what differs. Checked on every run's first token, so a change to
+    /// server.js or to a library's behaviour cannot quietly measure another server.
+    /// </summary>
+    public static async Task<string?> DescribeUnfaithfulTokenAsync(string body, string apiKey, string apiSecret, string roomId)
+    {
+        var token = JsonDocument.Parse(body).RootElement.GetProperty("token").GetString();
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(apiSecret)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            RequireExpirationTime = true,
+        });
+        if (!validation.IsValid)
+        {
+            return $"its token does not verify with the API secret as HS256: {validation.Exception?.Message}";
+        }
+
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(((JsonWebToken)validation.SecurityToken).EncodedPayload));
+        var claims = payload.RootElement;
+        string Claim(string name) => claims.TryGetProperty(name, out var value) ? value.GetRawText() : "(none)";
+        var expected = new Dictionary<string, string>
+        {
+            ["apikey"] = JsonSerializer.Serialize(apiKey),
+            ["permissions"] = """["allow_join","allow_mod"]""",
+            ["version"] = "2",
+            ["roles"] = """["rtc"]""",
+            ["roomId"] = JsonSerializer.Serialize(roomId),
+        };
+        var lifetime = claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64();
+        var differences = expected.Where(claim => Claim(claim.Key) != claim.Value)
+            .Select(claim => $"{claim.Key} {Claim(claim.Key)}, expected {claim.Value}")
+            .Concat(lifetime == 600 ? [] : [$"lifetime {lifetime} s, expected 600"])
+            .ToList();
+        return differences.Count == 0 ? null : "its token differs from the example's: " + string.Join("; ", differences);
     }
 
     public TimeSpan TotalProcessorTime()
