@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+using TokenFunction.StandIns.FunctionsHost;
 
 // Usage: dotnet run --project TokenFunction.HostStandIn -- [--port N] [--settings FILE] [--setting NAME=VALUE]... [--app DIR] [--url-file FILE]
 // Secrets belong in the environment or the settings file, never in --setting: command lines are visible to every process.

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+using TokenFunction.StandIns.FunctionsHost;
 
 namespace TokenFunction.LoadRun;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+using TokenFunction.StandIns;
+using TokenFunction.StandIns.FunctionsHost;
 
 namespace TokenFunction.LoadRun;
 
@@ -48,6 +49,9 @@ public static class LoadRun
     /// <summary>The [AssemblyMetadata] key under which the csproj records the floor app's build output.</summary>
     public const string FloorAppMetadataKey = "FloorAppTargetPath";
 
+    /// <summary>The start of the worker's log line when a shared rate-limit check falls back (EventId 3020).</summary>
+    private const string SharedLimitFellBack = "The shared rate limit (Redis";
+
     private static readonly HttpClient FirstCaller = new(new SocketsHttpHandler { UseProxy = false });
 
     /// <summary>The VideoSDK API key every subject signs with (public in every token; the secret is new per worker).</summary>
@@ -71,6 +75,8 @@ public static class LoadRun
         }
 
         await using var azure = subject.ReadsVault() ? await AzureStandIns.StartAsync() : null;
+        // A fresh, empty redis-server per worker, on loopback: what one Redis round trip per request costs, not Azure's network.
+        await using var redis = subject == Subject.Redis ? await RedisServer.StartAsync() : null;
         var launched = cpuLimit is null ? app! : app! with { ExecutablePath = cpuLimit.Launcher(app!.ExecutablePath) };
         var hostOptions = new FunctionsHostOptions { App = launched }
             .WithSetting("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location)
@@ -107,6 +113,15 @@ public static class LoadRun
                 .WithSetting("VideoSdk__ApiSecret", NewSecret());
         }
 
+        if (redis is not null)
+        {
+            hostOptions
+                .WithSetting("RateLimit__Redis__Host", redis.Host)
+                .WithSetting("RateLimit__Redis__Port", redis.Port.ToString(CultureInfo.InvariantCulture))
+                .WithSetting("RateLimit__Redis__UseTls", "false")
+                .WithSetting("RateLimit__Redis__KeySecret", NewSecret());
+        }
+
         FunctionsHost host;
         try
         {
@@ -121,12 +136,15 @@ public static class LoadRun
         var worker = new Server(host.BaseAddress, host.Worker.Id, host.Worker.StartedTimestamp, host.LoadedTimestamp,
             host.Worker.TotalProcessorTime, host.Worker.PeakResidentBytes, () => host.Log.Tail());
         return await MeasureAsync(subject, run, worker, subject == Subject.Floor ? LoadTarget.Ping : LoadTarget.Token, options, azure,
-            (firstResponse, cpu) => ColdStartPhases.From(host, firstResponse, cpu));
+            (firstResponse, cpu) => ColdStartPhases.From(host, firstResponse, cpu),
+            sharedLimitFellBack: redis is null ? null : () => host.Log.Snapshot().Any(e => e.Message.StartsWith(SharedLimitFellBack, StringComparison.Ordinal)));
     }
 
     /// <param name="describeUnfaithfulToken">For the Node peer: what is wrong with its first token's body, or null.</param>
+    /// <param name="sharedLimitFellBack">For the redis subject: whether the worker logged a fallback to its own buckets.</param>
     private static async Task<RunResult> MeasureAsync(Subject subject, int run, Server server, LoadTarget target, LoadRunOptions options, AzureStandIns? azure,
-        Func<TimeSpan, TimeSpan, (ColdStartPhases Phases, IReadOnlyList<StartupEvent> Trace)>? phases, Func<string, Task<string?>>? describeUnfaithfulToken = null)
+        Func<TimeSpan, TimeSpan, (ColdStartPhases Phases, IReadOnlyList<StartupEvent> Trace)>? phases, Func<string, Task<string?>>? describeUnfaithfulToken = null,
+        Func<bool>? sharedLimitFellBack = null)
     {
         var loaded = Stopwatch.GetElapsedTime(server.StartedTimestamp, server.ReadyTimestamp);
         List<string> failures = [];
@@ -186,6 +204,12 @@ public static class LoadRun
             {
                 breakdown[stepTarget.Name] = (await Load(stepTarget, breakdownRequests, Math.Min(options.Warmup, breakdownRequests), [1])).Single();
             }
+        }
+
+        if (sharedLimitFellBack?.Invoke() == true)
+        {
+            // Its own buckets answered some requests: the figures would not be the shared limit's.
+            failures.Add($"{subject.Name()} run {run}: the worker fell back to its own buckets (a Redis check failed or outlasted its bound)");
         }
 
         var vaultReads = readsToFirstToken is { } atFirst

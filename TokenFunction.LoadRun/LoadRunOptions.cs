@@ -5,7 +5,8 @@ namespace TokenFunction.LoadRun;
 /// <summary>
 /// What a run measures: the floor app; TokenFunction with credentials from settings, or from the Key Vault stand-in,
 /// either exporting its telemetry over OTLP (the price of observability; vault mode exporting is the configuration
-/// Azure runs); and the same-run peer, VideoSDK's Node example token server (node-peer/).
+/// Azure runs), or in local mode with the rate limit shared through a redis-server on loopback (the price of one
+/// Redis round trip per request); and the same-run peer, VideoSDK's Node example token server (node-peer/).
 /// </summary>
 public enum Subject
 {
@@ -15,13 +16,14 @@ public enum Subject
     Exporting,
     VaultExporting,
     NodePeer,
+    Redis,
 }
 
 public static class SubjectNames
 {
     public static readonly IReadOnlyList<Subject> All = Enum.GetValues<Subject>();
 
-    /// <summary>The name on the command line and in the report's ratios: floor, local, vault, exporting, vault-exporting, node-peer.</summary>
+    /// <summary>The name on the command line and in the report's ratios: floor, local, vault, exporting, vault-exporting, node-peer, redis.</summary>
     public static string Name(this Subject subject) => subject switch
     {
         Subject.VaultExporting => "vault-exporting",
@@ -34,7 +36,7 @@ public static class SubjectNames
         ?? throw new ArgumentException($"--subjects lists {string.Join(", ", All.Select(s => s.Name()))}, not '{name}'.");
 
     /// <summary>TokenFunction's worker behind the host stand-in (not the floor, not the Node peer).</summary>
-    public static bool IsTokenFunction(this Subject subject) => subject is Subject.Local or Subject.Vault or Subject.Exporting or Subject.VaultExporting;
+    public static bool IsTokenFunction(this Subject subject) => subject is Subject.Local or Subject.Vault or Subject.Exporting or Subject.VaultExporting or Subject.Redis;
 
     public static bool ReadsVault(this Subject subject) => subject is Subject.Vault or Subject.VaultExporting;
 
@@ -42,7 +44,7 @@ public static class SubjectNames
 }
 
 /// <summary>
-/// Command line: --runs 5 --requests 10000 --concurrency 1,8,64 --warmup 20000 --subjects floor,local,vault,exporting,vault-exporting,node-peer
+/// Command line: --runs 5 --requests 10000 --concurrency 1,8,64 --warmup 20000 --subjects floor,local,vault,exporting,vault-exporting,node-peer,redis
 /// --app DIR --floor-app DIR --out FILE --refresh-seconds N --otlp URL --readme FILE --revision TEXT --cpu-limit CORES --trace true
 /// --setting NAME=VALUE[;NAME=VALUE...].
 /// </summary>

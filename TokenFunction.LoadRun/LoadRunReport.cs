@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+using TokenFunction.StandIns.FunctionsHost;
 
 namespace TokenFunction.LoadRun;
 
@@ -135,6 +135,11 @@ public static class LoadRunReport
             }
         }
 
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Redis))
+        {
+            SharedLimitCost(text, options, runs);
+        }
+
         var vault = runs.Where(r => r.VaultReads is not null).ToList();
         if (vault.Count > 0)
         {
@@ -202,6 +207,14 @@ public static class LoadRunReport
             text.AppendLine(CultureInfo.InvariantCulture, $"| {ShortLabel(subject)} | {string.Join(" | ", cells)} |");
         }
 
+        if (subjects.Contains(Subject.Local) && subjects.Contains(Subject.Redis) && Steady(8, s => s.P99Ms) is { } p99At8)
+        {
+            // One line: the README stays under its size bound; CPU and the other levels are in the full report.
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"The rate limit shared in Redis (loopback) adds {Adds(runs, Subject.Redis, p99At8, "+0.00;-0.00;0.00")} ms to local mode's p99 at concurrency 8 (target ≤ +1 ms).");
+        }
+
         text.AppendLine(ReadmeEnd);
         return text.ToString();
     }
@@ -245,6 +258,27 @@ public static class LoadRunReport
         }
     }
 
+    /// <summary>What the shared rate limit costs: the redis subject (a redis-server on loopback) against local mode, medians of each.</summary>
+    private static void SharedLimitCost(StringBuilder text, LoadRunOptions options, IReadOnlyList<RunResult> runs)
+    {
+        text.AppendLine();
+        text.AppendLine("Shared rate limit cost: local mode with the rate limit in a redis-server on loopback against local mode's in-memory limiter (medians):");
+        text.AppendLine();
+        text.AppendLine("| concurrency | p50 added (ms) | p99 added (ms) | worker CPU per request added (µs) |");
+        text.AppendLine("| --- | --- | --- | --- |");
+        foreach (var concurrency in options.Concurrencies)
+        {
+            StepResult Step(RunResult r) => r.Steady.Single(t => t.Concurrency == concurrency);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {concurrency} | {Adds(runs, Subject.Redis, r => Step(r).P50Ms, "+0.00;-0.00;0.00")} | {Adds(runs, Subject.Redis, r => Step(r).P99Ms, "+0.00;-0.00;0.00")} | " +
+                $"{Adds(runs, Subject.Redis, r => Step(r).WorkerCpuUsPerRequest, "+0;-0;0")} |");
+        }
+    }
+
+    /// <summary>What <paramref name="subject"/> adds to a measure, against local mode (medians).</summary>
+    private static string Adds(IReadOnlyList<RunResult> runs, Subject subject, Func<RunResult, double> value, string format) =>
+        (MedianOf(runs, subject, value) - MedianOf(runs, Subject.Local, value)).ToString(format, CultureInfo.InvariantCulture);
+
     private static double MedianOf(IReadOnlyList<RunResult> runs, Subject subject, Func<RunResult, double> value) =>
         Median(runs.Where(r => r.Subject == subject).Select(value));
 
@@ -255,6 +289,7 @@ public static class LoadRunReport
         Subject.Exporting => "TokenFunction, local mode exporting over OTLP",
         Subject.VaultExporting => "TokenFunction, vault mode exporting over OTLP (as in Azure)",
         Subject.NodePeer => "VideoSDK's Node example token server",
+        Subject.Redis => "TokenFunction, local mode, rate limit in a local Redis",
         _ => options.RefreshInterval is { } interval ? $"TokenFunction, vault mode (refresh {interval.TotalSeconds:0} s)" : "TokenFunction, vault mode",
     };
 
@@ -266,6 +301,7 @@ public static class LoadRunReport
         Subject.Exporting => "local mode, exporting",
         Subject.VaultExporting => "vault mode, exporting (as in Azure)",
         Subject.NodePeer => "VideoSDK's Node example",
+        Subject.Redis => "local mode, rate limit in Redis",
         _ => subject.Name(),
     };
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using TokenFunction.LoadRun;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
+using TokenFunction.StandIns.FunctionsHost;
 
 if (args.Length > 0 && args[0] == LoadClient.Verb)
 {
@@ -16,7 +16,7 @@ var options = LoadRunOptions.Parse(args);
 var apps = new Dictionary<Subject, FunctionAppBuildOutput>
 {
     [Subject.Floor] = options.FloorAppDirectory is null
-        ? FunctionAppBuildOutput.FromAssemblyMetadata(LoadRun.FloorAppMetadataKey)
+        ? FunctionAppBuildOutput.FromAssemblyMetadata(typeof(LoadRun).Assembly, LoadRun.FloorAppMetadataKey)
         : FunctionAppBuildOutput.FromDirectory(options.FloorAppDirectory),
 };
 var tokenFunction = options.AppDirectory is null

@@ -11,7 +11,7 @@ namespace TokenFunction.Tests;
 /// The reference users read: docs/errors.md lists every error code and docs/configuration.md every setting the
 /// code has; the README stays a short front page whose Reference list reaches every page under docs/.
 /// </summary>
-public class DocumentationTests
+public partial class DocumentationTests
 {
     private static readonly string Readme = Read("README.md");
     private static readonly string ErrorReference = Read("docs/errors.md");
@@ -37,7 +37,16 @@ public class DocumentationTests
             .Where(t => t.Section is not null)
             .SelectMany(t => t.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.CanWrite)
-                .Select(p => $"{t.Section}__{p.Name}")));
+                .Select(p => $"{t.Section!.Replace(":", "__", StringComparison.Ordinal)}__{p.Name}")));
+
+    /// <summary>Settings read by name rather than through an options class: the telemetry exporters' and the platform's.</summary>
+    public static TheoryData<string> NamedSettings => new(
+        typeof(Program).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.Name.EndsWith("Setting", StringComparison.Ordinal) && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Concat(TokenFunction.Platform.HostingPlatform.PlatformSettings)
+            .Distinct());
 
     [Theory]
     [MemberData(nameof(Codes))]
@@ -48,6 +57,11 @@ public class DocumentationTests
     [MemberData(nameof(Settings))]
     public void Every_setting_is_in_the_configuration_reference(string setting) =>
         Assert.Contains($"| `{setting}", ConfigurationReference, StringComparison.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(NamedSettings))]
+    public void Every_setting_read_by_name_is_in_the_configuration_reference(string setting) =>
+        Assert.Contains($"`{setting}`", ConfigurationReference, StringComparison.Ordinal);
 
     /// <summary>Long reference material belongs under docs/, so the front page stays readable top to bottom.</summary>
     [Fact]
@@ -77,6 +91,28 @@ public class DocumentationTests
         Assert.Equal(order, headings.Where(order.Contains));
         Assert.Contains("dotnet test TokenFunctions.sln", Readme[..Readme.IndexOf("## Prerequisites", StringComparison.Ordinal)], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// .ci/run runs the README's test command word for word, once, and installs nothing before it: what passes in CI
+    /// passes for a newcomer on a fresh machine with the README's prerequisites, and a missing install step fails both.
+    /// </summary>
+    [Fact]
+    public void CI_runs_the_README_test_command_and_installs_nothing_before_it()
+    {
+        var quickStart = Readme[Readme.IndexOf("```bash\n", StringComparison.Ordinal)..];
+        var readmeCommand = quickStart.Split('\n').Single(line => line.EndsWith("# test it", StringComparison.Ordinal)).Split('#')[0].Trim();
+        var ci = Read(".ci/run").Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#')).ToList();
+
+        var testCommands = ci.Where(line => line.StartsWith("dotnet test", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal([readmeCommand], testCommands);
+        var installs = ci.TakeWhile(line => line != readmeCommand).Where(line => InstallStep().IsMatch(line));
+        Assert.Empty(installs);
+    }
+
+    /// <summary>A command that installs something: a package manager, a tool restore, a download.</summary>
+    [GeneratedRegex(@"\b(npm|npx|pnpm|yarn|apt-get|apt|pip3?|curl|wget)\b|\bdotnet\s+(tool|restore|workload)\b")]
+    private static partial Regex InstallStep();
 
     private static string Read(string path) => File.ReadAllText(Path.Combine(InfraWorkspace.RepositoryRoot, path));
 }

@@ -13,20 +13,21 @@ internal static class Layering
     /// <summary>Higher may use lower; a folder never uses one at its own or a higher rank, except itself.</summary>
     public static IReadOnlyDictionary<string, int> Ranks { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["TokenFunction"] = 8, // Program and the one composition (AddTokenFunction)
-        ["Functions"] = 7,
-        ["Http"] = 6,
-        ["Rooms"] = 5,
-        ["Tokens"] = 4,
+        ["TokenFunction"] = 7, // Program and the one composition (AddTokenFunction)
+        ["Functions"] = 6,
+        ["Http"] = 5,
+        ["Tokens"] = 4, // siblings: neither uses the other
+        ["Rooms"] = 4,
         ["Callers"] = 3,
         ["Secrets"] = 2,
         ["VideoSdk"] = 1,
         ["Telemetry"] = 1,
         ["Problems"] = 0,
         ["Platform"] = 0,
+        ["Json"] = 0,
     };
 
-    /// <summary>The folder of a type of ours (<c>TokenFunction.Tokens.Jwt</c> belongs to <c>Tokens</c>); null for anything else.</summary>
+    /// <summary>The folder of a type of ours (a namespace below <c>TokenFunction.Functions</c>, such as its Middleware, belongs to <c>Functions</c>); null for anything else.</summary>
     public static string? FolderOf(Type type)
     {
         var ns = type.Namespace;
@@ -98,7 +99,7 @@ internal static class Layering
             yield return property.PropertyType;
         }
 
-        foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
+        foreach (var method in MethodsOf(type))
         {
             if (method is MethodInfo info)
             {
@@ -110,7 +111,7 @@ internal static class Layering
                 yield return parameter.ParameterType;
             }
 
-            foreach (var used in UsedInBody(method))
+            foreach (var used in MembersUsedIn(method).SelectMany(TypesOf))
             {
                 yield return used;
             }
@@ -122,8 +123,8 @@ internal static class Layering
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(op => op.Value);
 
-    /// <summary>The types behind every type, field and method token in the method's IL.</summary>
-    private static IEnumerable<Type> UsedInBody(MethodBase method)
+    /// <summary>Every type, field and method the method's IL names (a call, a field read, a type test, a token).</summary>
+    public static IEnumerable<MemberInfo> MembersUsedIn(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null)
@@ -148,16 +149,17 @@ internal static class Layering
                 var token = BitConverter.ToInt32(il, position);
                 if (Resolve(method.Module, token, typeArguments, methodArguments) is { } member)
                 {
-                    foreach (var type in TypesOf(member))
-                    {
-                        yield return type;
-                    }
+                    yield return member;
                 }
             }
 
             position += OperandSize(opCode, il, position);
         }
     }
+
+    /// <summary>Every method and constructor a type declares, with a body or without.</summary>
+    public static IEnumerable<MethodBase> MethodsOf(Type type) =>
+        type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared));
 
     private static MemberInfo? Resolve(Module module, int token, Type[]? typeArguments, Type[]? methodArguments)
     {

@@ -1,13 +1,15 @@
 using TokenFunction.Functions;
+using TokenFunction.Functions.Middleware;
 using TokenFunction.Http;
 using TokenFunction.Problems;
+using TokenFunction.Rooms;
 using TokenFunction.Secrets;
 using TokenFunction.Tokens;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tests;
 
-/// <summary>Folder dependencies point down only (docs/architecture.md): Functions → Http → Rooms → Tokens → Callers → Secrets → VideoSdk → Problems, Platform.</summary>
+/// <summary>Folder dependencies point down only (docs/architecture.md): Functions → Http → Tokens, Rooms → Callers → Secrets → VideoSdk, Telemetry → Problems, Platform.</summary>
 public sealed class LayeringTests
 {
     private static readonly IReadOnlyList<(Type From, Type To)> AppReferences = [.. Layering.References(typeof(Program).Assembly)];
@@ -33,9 +35,11 @@ public sealed class LayeringTests
             (typeof(ErrorCodes), typeof(IssueTokenFunction)),     // Problems -> Functions
             (typeof(TokenPolicy), typeof(JsonBodyReader)),        // Tokens -> Http
             (typeof(KeyVaultCredentialsCache), typeof(TokenIssuer)), // Secrets -> Tokens
+            (typeof(ManagementTokenSource), typeof(TokenIssuer)), // Rooms -> Tokens: siblings
+            (typeof(TokenIssuer), typeof(ManagementTokenSource)), // Tokens -> Rooms
         ]);
 
-        Assert.Equal(3, violations.Count);
+        Assert.Equal(5, violations.Count);
         Assert.Contains(violations, v => v.Contains("ErrorCodes (Problems) -> TokenFunction.Functions.IssueTokenFunction (Functions)", StringComparison.Ordinal));
     }
 
@@ -44,7 +48,8 @@ public sealed class LayeringTests
     {
         Assert.Empty(Layering.Violations([
             (typeof(IssueTokenFunction), typeof(TokenIssuer)),
-            (typeof(TokenIssuer), typeof(VideoSdkTokenMinter)), // Tokens and its Jwt subfolder are one folder
+            (typeof(TokenIssuer), typeof(VideoSdkTokenMinter)), // Tokens -> VideoSdk
+            (typeof(CallerAdmissionMiddleware), typeof(IssueTokenFunction)), // Functions/Middleware is part of Functions
             (typeof(JsonBodyReader), typeof(ErrorCodes)),
         ]));
     }

@@ -19,6 +19,8 @@ public class PublicSurfaceTests
         // the worker creates function instances with ActivatorUtilities, which sees public constructors only.
         "TokenFunction.Callers.CallerIdentity",
         "TokenFunction.Functions.HealthProbe",
+        "TokenFunction.Functions.Middleware.AdmittedCaller",
+        "TokenFunction.Http.ApiResponses",
         "TokenFunction.Problems.ApiProblem",
         "TokenFunction.Problems.ErrorCode",
         "TokenFunction.Problems.FieldError",
@@ -32,11 +34,8 @@ public class PublicSurfaceTests
         "TokenFunction.Secrets.CredentialsHealth",
         "TokenFunction.Secrets.CredentialsLookup",
         "TokenFunction.Secrets.ISigningCredentialsProvider",
-        "TokenFunction.Secrets.SigningCredentials",
         "TokenFunction.Telemetry.ServiceMetrics",
         "TokenFunction.Tokens.IssuedToken",
-        "TokenFunction.Tokens.Jwt.ManagementToken",
-        "TokenFunction.Tokens.Jwt.VideoSdkTokenMinter",
         "TokenFunction.Tokens.PermissionRule",
         "TokenFunction.Tokens.RolePermissionRules",
         "TokenFunction.Tokens.TokenGrant",
@@ -45,6 +44,9 @@ public class PublicSurfaceTests
         "TokenFunction.Tokens.TokenPolicyOptions",
         "TokenFunction.Tokens.TokenRequest",
         "TokenFunction.Tokens.TokenRequestValidator",
+        "TokenFunction.VideoSdk.ManagementToken",
+        "TokenFunction.VideoSdk.SigningCredentials",
+        "TokenFunction.VideoSdk.VideoSdkTokenMinter",
     ];
 
     [Fact]

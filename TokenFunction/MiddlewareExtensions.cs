@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenFunction.Functions.Middleware;
 
@@ -7,13 +8,15 @@ namespace TokenFunction;
 internal static class MiddlewareExtensions
 {
     /// <summary>
-    /// Every HTTP invocation's way in, outermost first: the catch-all for unexpected failures, then caller
-    /// admission for the caller-facing functions. Tests run the same two steps in this order (TestApp.InvokeAsync).
+    /// Every HTTP invocation's way in, outermost first: the catch-all for unexpected failures, then caller admission
+    /// for the functions that declare <see cref="AdmitCallerAttribute"/>. The only place the order is written:
+    /// <see cref="Program"/> applies it to the worker, and the in-process tests apply it to a builder that records it.
     /// </summary>
     public static IFunctionsWorkerApplicationBuilder UseTokenFunctionMiddleware(this IFunctionsWorkerApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<AdmittedCaller>();
         builder.UseMiddleware<ExceptionHandlingMiddleware>();
-        builder.UseWhen<CallerAdmissionMiddleware>(CallerAdmissionMiddleware.Applies);
+        builder.UseWhen<CallerAdmissionMiddleware>(new AdmissionDeclarations().Declared);
         return builder;
     }
 }

@@ -1,7 +1,9 @@
+using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Callers;
+using TokenFunction.Http;
 using TokenFunction.Platform;
 using TokenFunction.Rooms;
 using TokenFunction.Secrets;
@@ -19,15 +21,20 @@ internal static class TokenFunctionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTokenFunction(this IServiceCollection services, IConfiguration configuration)
     {
+        // Application Insights ingestion and Azure Managed Redis authenticate as the app: the identity that also reads the vault.
+        TokenCredential AppIdentity() => KeyVaultClientFactory.CreateCredential(
+            configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions(), new HostingPlatform(configuration));
+
         services
             .AddSigningCredentials(CredentialsMode.From(configuration))
             .AddTokenIssuing()
             .AddCallers(CallerAuthMode.From(configuration))
+            // The process's one Redis multiplexer, when RateLimit:Redis names a cache.
+            .AddSharedRateLimit(configuration, AppIdentity)
             .AddRooms()
-            // Application Insights ingestion authenticates as the app: the identity that also reads the vault.
-            .AddServiceTelemetry(configuration, () => KeyVaultClientFactory.CreateCredential(
-                configuration.GetSection(KeyVaultOptions.SectionName).Get<KeyVaultOptions>() ?? new KeyVaultOptions(), new HostingPlatform(configuration)));
+            .AddServiceTelemetry(configuration, AppIdentity);
         services.AddSingleton(sp => RoleRules(sp.GetRequiredService<IOptions<CallerAuthOptions>>().Value));
+        services.AddSingleton(sp => new ApiResponses(sp.GetRequiredService<Refusals>()));
         services.AddHostedService<Functions.RequestPathWarmUp>();
         services.AddSingleton(sp => new Functions.HealthProbe(
             sp.GetRequiredService<ISigningCredentialsProvider>(), sp.GetRequiredService<ICallerAuthenticator>(), sp.GetRequiredService<TimeProvider>()));

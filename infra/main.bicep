@@ -157,6 +157,9 @@ param rateLimitTokensPerPeriod int = 10
 @description('Rate limit per caller and per instance: the refill period (TimeSpan).')
 param rateLimitReplenishmentPeriod string = '00:01:00'
 
+@description('One rate limit across every instance: Azure Managed Redis (Balanced_B0, about 12 USD a month) holds each caller\'s bucket, reached with the app\'s identity (docs/deployment.md). Off: each instance keeps its own buckets, so a caller gets up to the limit once per instance.')
+param globalRateLimit bool = false
+
 // ---------------------------------------------------------------------------------------------------
 // Names, tags and fixed facts
 // ---------------------------------------------------------------------------------------------------
@@ -177,8 +180,12 @@ var names = {
   functionApp: '${abbrs.webSitesFunctions}${resourceToken}'
   appIdentity: '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
   virtualNetwork: '${abbrs.networkVirtualNetworks}${resourceToken}'
+  redis: '${abbrs.cacheRedisEnterprise}${resourceToken}'
 }
 var deploymentContainerName = 'app-package-${resourceToken}'
+// The HMAC key that names the shared rate limit's buckets: written into the vault by the postprovision hook (a
+// random 256-bit value, never a deployment parameter) and read by the platform as a Key Vault reference.
+var rateLimitKeySecretName = 'rate-limit-key'
 
 // A "*" origin would let any web page mint tokens with a visitor's browser (a "*." one, any page under that
 // domain); fail() stops the deployment.
@@ -260,6 +267,21 @@ module keyVault 'app/key-vault.bicep' = {
   }
 }
 
+// The shared rate limit's cache, with its access policy for the app's identity (docs/deployment.md, "Shared rate
+// limit (Azure Managed Redis)").
+module redis 'app/redis.bicep' = if (globalRateLimit) {
+  name: 'redis'
+  params: {
+    location: location
+    tags: allTags
+    name: names.redis
+    networkIsolation: networkIsolation
+    appIdentityName: names.appIdentity
+  }
+  // The access policy names the identity, which this module only names.
+  dependsOn: [appIdentity]
+}
+
 module network 'network.bicep' = if (networkIsolation) {
   name: 'network'
   params: {
@@ -270,9 +292,10 @@ module network 'network.bicep' = if (networkIsolation) {
     privateEndpointPrefix: abbrs.networkPrivateEndpoints
     keyVaultName: names.keyVault
     storageName: names.storage
+    redisName: globalRateLimit ? names.redis : ''
   }
-  // The endpoints attach to the vault and the account, which this module only names.
-  dependsOn: [keyVault, storage]
+  // The endpoints attach to the vault, the account and the cache, which this module only names.
+  dependsOn: [keyVault, storage, redis]
 }
 
 // The keys are the configuration keys the app binds ("__" is the section separator of .NET configuration);
@@ -305,8 +328,21 @@ var appSettings = concat(
   ],
   indexedSettings('Tokens__AllowedPermissions', allowedPermissions),
   indexedSettings('Tokens__DefaultPermissions', defaultPermissions),
-  indexedSettings('CallerAuth__Audiences', callerAuthAudiences)
+  indexedSettings('CallerAuth__Audiences', callerAuthAudiences),
+  globalRateLimit ? sharedRateLimitSettings : []
 )
+
+// RateLimit:Redis of the app (one bucket per caller for every instance). The identity is the one
+// KeyVault__ManagedIdentityClientId names: the app signs in to Redis with an Entra token of it. Taking the host
+// from the module's output also makes the app wait for the cache and its access policy.
+var sharedRateLimitSettings = [
+  { name: 'RateLimit__Redis__Host', value: redis!.outputs.hostName }
+  { name: 'RateLimit__Redis__Port', value: string(redis!.outputs.port) }
+  { name: 'RateLimit__Redis__UseTls', value: string(true) }
+  { name: 'RateLimit__Redis__Authentication', value: 'EntraId' }
+  // Resolved by the platform with the app's identity (keyVaultReferenceIdentity); no value in the template.
+  { name: 'RateLimit__Redis__KeySecret', value: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${rateLimitKeySecretName})' }
+]
 
 // .NET configuration reads an array from keys suffixed __0, __1, ...
 func indexedSettings(prefix string, values string[]) array =>
@@ -358,3 +394,6 @@ output TOKEN_ENDPOINT_URL string = 'https://${functionApp.outputs.defaultHostNam
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output KEY_VAULT_URI string = keyVault.outputs.uri
 output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+// The vault secret the postprovision hook fills with the shared rate limit's bucket-name key; empty without
+// globalRateLimit, so the hook writes nothing.
+output RATE_LIMIT_KEY_SECRET_NAME string = globalRateLimit ? rateLimitKeySecretName : ''

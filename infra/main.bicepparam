@@ -11,6 +11,7 @@ param operatorPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
 var explicitPrincipalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', '')
 param operatorPrincipalType = empty(explicitPrincipalType) ? readEnvironmentVariable('OPERATOR_PRINCIPAL_TYPE', 'User') : explicitPrincipalType
 param networkIsolation = bool(readEnvironmentVariable('NETWORK_ISOLATION', 'false'))
+param globalRateLimit = bool(readEnvironmentVariable('GLOBAL_RATE_LIMIT', 'false'))
 param keyVaultName = readEnvironmentVariable('AZURE_KEY_VAULT_NAME', '')
 // Always-ready HTTP instances (azd env set ALWAYS_READY_INSTANCES 1): no cold start for the first caller, billed
 // while idle (docs/performance.md). 0 by default.

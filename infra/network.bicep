@@ -1,7 +1,8 @@
 // Optional private network: a VNet whose app subnet Flex Consumption joins, and private endpoints with
-// private DNS zones for the vault and blob storage. Flex Consumption VNet integration runs on Container
-// Apps infrastructure: the subscription must have the Microsoft.App resource provider registered
-// (az provider register --namespace Microsoft.App), or the app's deployment fails.
+// private DNS zones for the vault, blob storage and, with the shared rate limit, Azure Managed Redis. Flex
+// Consumption VNet integration runs on Container Apps infrastructure: the subscription must have the
+// Microsoft.App resource provider registered (az provider register --namespace Microsoft.App), or the app's
+// deployment fails.
 
 param location string
 param tags object
@@ -11,12 +12,19 @@ param privateEndpointPrefix string
 param keyVaultName string
 param storageName string
 
+@description('The shared rate limit\'s Azure Managed Redis cluster, or empty when there is none.')
+param redisName string
+
 resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageName
+}
+
+resource redis 'Microsoft.Cache/redisEnterprise@2025-07-01' existing = if (!empty(redisName)) {
+  name: redisName
 }
 
 resource virtualNetwork 'Microsoft.Network/virtualNetworks@2025-05-01' = {
@@ -55,19 +63,37 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2025-05-01' = {
   }
 }
 
-// One entry per private endpoint; zone names come from the cloud's own suffixes (sovereign clouds too).
-var privateLinks = [
-  {
-    name: 'kv'
-    groupId: 'vault'
-    zone: 'privatelink${replace(environment().suffixes.keyvaultDns, 'vault', 'vaultcore')}'
-  }
-  {
-    name: 'blob'
-    groupId: 'blob'
-    zone: 'privatelink.blob.${environment().suffixes.storage}'
-  }
-]
+// One entry per private endpoint; zone names come from the cloud's own suffixes (sovereign clouds too), except
+// Azure Managed Redis's, which environment() does not know: privatelink.redis.azure.net, the zone Microsoft's
+// Private Link article for Azure Managed Redis names (articles/redis/private-link.md of MicrosoftDocs/azure-docs at
+// f80b434, page dated 2025-05-18, read 2026-12-08: clients keep connecting to <name>.<region>.redis.azure.net:10000),
+// with the sub-resource redisEnterprise.
+var privateLinks = concat(
+  [
+    {
+      name: 'kv'
+      groupId: 'vault'
+      target: keyVault.id
+      zone: 'privatelink${replace(environment().suffixes.keyvaultDns, 'vault', 'vaultcore')}'
+    }
+    {
+      name: 'blob'
+      groupId: 'blob'
+      target: storage.id
+      zone: 'privatelink.blob.${environment().suffixes.storage}'
+    }
+  ],
+  empty(redisName)
+    ? []
+    : [
+        {
+          name: 'redis'
+          groupId: 'redisEnterprise'
+          target: redis.id
+          zone: 'privatelink.redis.azure.net'
+        }
+      ]
+)
 
 resource privateDnsZones 'Microsoft.Network/privateDnsZones@2024-06-01' = [
   for link in privateLinks: {
@@ -101,7 +127,7 @@ resource privateEndpoints 'Microsoft.Network/privateEndpoints@2025-05-01' = [
         {
           name: '${privateEndpointPrefix}${link.name}-${resourceToken}'
           properties: {
-            privateLinkServiceId: link.groupId == 'vault' ? keyVault.id : storage.id
+            privateLinkServiceId: link.target
             groupIds: [link.groupId]
           }
         }

@@ -18,43 +18,30 @@ namespace TokenFunction.Tests.Callers;
 /// provider cannot be made to do on demand (an outage, a count of its fetches), so against the stand-in.
 /// Tokens, keys and claims are tested against the real provider (RealProviderTokenTests and others).
 /// </summary>
-public sealed class AuthorityMetadataTests : IAsyncLifetime, IDisposable
+public sealed class AuthorityMetadataTests : StandInProviderTests
 {
-    private OpenIdProviderStandIn _provider = null!;
-    private CallerTestApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await OpenIdProviderStandIn.StartAsync();
-        _app = new CallerTestApp(_provider);
-    }
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    public void Dispose() => _app.Dispose();
-
     [Fact]
     public async Task Tokens_signed_with_keys_the_provider_never_published_do_not_make_it_refetch_each_time()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken())).Status);
-        var fetchesBefore = _provider.KeySetFetches;
+        Assert.Equal(HttpStatusCode.OK, (await CallerApp.PostAsync(Provider.IssueToken())).Status);
+        var fetchesBefore = Provider.KeySetFetches;
 
         var unpublished = OpenIdProviderStandIn.NewRsaKey();
         for (var i = 0; i < 10; i++)
         {
-            (await _app.PostAsync(_provider.IssueToken(key: unpublished)))
+            (await CallerApp.PostAsync(Provider.IssueToken(key: unpublished)))
                 .AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
         }
 
         // The manager honours one refresh request per refresh interval (5 minutes by default).
-        Assert.InRange(_provider.KeySetFetches - fetchesBefore, 0, 1);
+        Assert.InRange(Provider.KeySetFetches - fetchesBefore, 0, 1);
     }
 
     [Fact]
     public async Task Each_fetch_of_the_provider_s_documents_is_counted_and_a_failed_one_by_its_cause()
     {
-        using var fetches = new MetricCollector<long>(_app.App.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.OpenIdMetadataFetches);
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken())).Status);
+        using var fetches = new MetricCollector<long>(CallerApp.App.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.OpenIdMetadataFetches);
+        Assert.Equal(HttpStatusCode.OK, (await CallerApp.PostAsync(Provider.IssueToken())).Status);
 
         // The discovery document and the key set.
         Assert.Equal([(1L, false), (1L, false)],
@@ -82,50 +69,50 @@ public sealed class AuthorityMetadataTests : IAsyncLifetime, IDisposable
         {
             Interlocked.Increment(ref keySetFetches);
             context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync(_provider.KeySetJson());
+            return context.Response.WriteAsync(Provider.KeySetJson());
         });
-        _provider.KeySetAddress = new Uri(plainHttp.BaseAddress, "keys");
+        Provider.KeySetAddress = new Uri(plainHttp.BaseAddress, "keys");
 
-        (await _app.PostAsync(_provider.IssueToken())).AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
+        (await CallerApp.PostAsync(Provider.IssueToken())).AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
 
         // Keys over plain http could be swapped by anyone on the path: not even asked for.
         Assert.Equal(0, Volatile.Read(ref keySetFetches));
-        _app.AssertNoTokenIssued();
+        CallerApp.AssertNoTokenIssued();
     }
 
     [Fact]
     public async Task Provider_unreachable_at_start_answers_503_fetches_at_most_once_per_window_then_recovers()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var app = new CallerTestApp(_provider, configure: services => services.AddSingleton<TimeProvider>(time));
-        _provider.Available = false;
+        using var app = new CallerTestApp(Provider, configure: services => services.AddSingleton<TimeProvider>(time));
+        Provider.Available = false;
 
-        var down = await app.PostAsync(_provider.IssueToken());
-        var fetchesWhileDown = _provider.DiscoveryFetches;
-        _provider.Available = true;
-        var stillWithinWindow = await app.PostAsync(_provider.IssueToken());
+        var down = await app.PostAsync(Provider.IssueToken());
+        var fetchesWhileDown = Provider.DiscoveryFetches;
+        Provider.Available = true;
+        var stillWithinWindow = await app.PostAsync(Provider.IssueToken());
 
         down.AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
         Assert.Equal("10", down.Header("Retry-After"));
         stillWithinWindow.AssertProblem(HttpStatusCode.ServiceUnavailable, "caller_authority_unavailable");
         // One attempt (Microsoft.IdentityModel's retriever itself retries a 503 once), none within the window.
         Assert.InRange(fetchesWhileDown, 1, 2);
-        Assert.Equal(fetchesWhileDown, _provider.DiscoveryFetches);
+        Assert.Equal(fetchesWhileDown, Provider.DiscoveryFetches);
         app.AssertNoTokenIssued();
         // An operator is told which document failed, why (the cause, not the library's wrapper), and when it is tried again.
         var unavailable = Assert.Single(app.App.Logs, log => log.Id.Id == 3002);
         Assert.Equal(LogLevel.Warning, unavailable.Level);
-        Assert.Equal(_provider.Authority.TrimEnd('/') + "/.well-known/openid-configuration", unavailable.GetStructuredStateValue("MetadataAddress"));
+        Assert.Equal(Provider.Authority.TrimEnd('/') + "/.well-known/openid-configuration", unavailable.GetStructuredStateValue("MetadataAddress"));
         Assert.NotEqual(nameof(InvalidOperationException), unavailable.GetStructuredStateValue("Failure"));
         Assert.Equal("00:00:10", unavailable.GetStructuredStateValue("RetryIn"));
         Assert.Contains(HealthReasons.CallerAuthorityUnavailable, ReadResponse.From(await app.App.CallHealthAsync()).Body, StringComparison.Ordinal);
 
         time.Advance(BearerCallerAuthenticator.AuthorityRetryAfter);
-        var recovered = await app.PostAsync(_provider.IssueToken("carol"));
+        var recovered = await app.PostAsync(Provider.IssueToken("carol"));
 
         Assert.Equal(HttpStatusCode.OK, recovered.Status);
         IndependentTokenVerifier.Verify(recovered.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
-        Assert.Equal(fetchesWhileDown + 1, _provider.DiscoveryFetches);
+        Assert.Equal(fetchesWhileDown + 1, Provider.DiscoveryFetches);
         time.Advance(HealthProbe.CacheFor);
         Assert.Equal("""{"status":"healthy"}""", ReadResponse.From(await app.App.CallHealthAsync()).Body);
     }

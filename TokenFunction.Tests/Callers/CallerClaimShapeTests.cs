@@ -9,6 +9,7 @@ namespace TokenFunction.Tests.Callers;
 /// leniently (a number as an id, an object's text as a role). The shapes docs/caller-auth.md accepts for roles
 /// (null or missing, a string split at spaces, an array of strings) grant nothing beyond what their strings name.
 /// </summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class CallerClaimShapeTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
     /// <summary>Roles that are well-typed but grant nothing here (null, "", [""], [], a long unknown name).</summary>

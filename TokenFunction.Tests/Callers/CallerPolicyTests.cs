@@ -7,6 +7,7 @@ namespace TokenFunction.Tests.Callers;
 /// What a signed-in caller may get: its own identity, the every-caller permissions, and what its roles add;
 /// callers' tokens from the real OpenID provider.
 /// </summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class CallerPolicyTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
     private readonly CallerTestApp _app = new(provider, new Dictionary<string, string?>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using TokenFunction.Callers;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Callers;
 
@@ -10,21 +9,8 @@ namespace TokenFunction.Tests.Callers;
 /// Tokens validly signed by a published key that must still be refused: an audience that differs only by a trailing
 /// slash, no kid, a kid naming no published key, any crit header. The stand-in signs them (a real provider will not).
 /// </summary>
-public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
+public sealed class CallerTokenHeaderTests : StandInProviderTests
 {
-    private OpenIdProviderStandIn _provider = null!;
-    private CallerTestApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await OpenIdProviderStandIn.StartAsync();
-        _app = new CallerTestApp(_provider);
-    }
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
-    public void Dispose() => _app.Dispose();
-
     public static TheoryData<string, string> Cases => new()
     {
         // case, words the reason must hold
@@ -41,7 +27,7 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
 
     [Fact]
     public async Task The_same_token_well_formed_is_accepted() =>
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync(_provider.IssueToken())).Status);
+        Assert.Equal(HttpStatusCode.OK, (await CallerApp.PostAsync(Provider.IssueToken())).Status);
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -49,19 +35,19 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
     {
         var token = Break(broken);
 
-        var response = await _app.PostAsync(token);
+        var response = await CallerApp.PostAsync(token);
 
         var problem = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
         Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains(reason, response.Header("WWW-Authenticate"), StringComparison.Ordinal);
-        _app.AssertNoTokenIssued();
+        CallerApp.AssertNoTokenIssued();
         AssertRefusalLogged(reason);
     }
 
     [Fact]
     public async Task A_request_without_a_bearer_token_is_refused_and_the_refusal_logged_with_its_reason()
     {
-        var response = await _app.PostAsync(bearerToken: null);
+        var response = await CallerApp.PostAsync(bearerToken: null);
 
         var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_missing").GetProperty("detail").GetString()!;
         AssertRefusalLogged(detail);
@@ -70,18 +56,18 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Three_parts_that_are_no_JWT_are_refused_with_401_not_an_error()
     {
-        var response = await _app.PostAsync("not.a.jwt");
+        var response = await CallerApp.PostAsync("not.a.jwt");
 
         response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid");
-        _app.AssertNoTokenIssued();
+        CallerApp.AssertNoTokenIssued();
     }
 
     [Fact]
     public async Task A_token_with_two_unusable_claims_is_refused_for_the_participant_id_first()
     {
-        var token = _provider.IssueToken(customize: d => d.Claims = new Dictionary<string, object> { ["roles"] = 7 });
+        var token = Provider.IssueToken(customize: d => d.Claims = new Dictionary<string, object> { ["roles"] = 7 });
 
-        var response = await _app.PostAsync(token);
+        var response = await CallerApp.PostAsync(token);
 
         var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid").GetProperty("detail").GetString()!;
         Assert.Contains("its 'sub' claim is missing", detail, StringComparison.Ordinal);
@@ -103,17 +89,17 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
     public async Task An_Authorization_header_of_the_wrong_shape_is_refused_saying_what_to_send(
         string shape, (string Name, string Value)[] headers, string code, string reason)
     {
-        var response = await _app.PostAsync(null, "{}", headers);
+        var response = await CallerApp.PostAsync(null, "{}", headers);
 
         var detail = response.AssertProblem(HttpStatusCode.Unauthorized, code).GetProperty("detail").GetString()!;
         Assert.True(detail.Contains(reason, StringComparison.Ordinal), $"{shape}: {detail}");
-        _app.AssertNoTokenIssued();
+        CallerApp.AssertNoTokenIssued();
     }
 
     [Fact]
     public async Task A_token_of_exactly_the_maximum_length_is_read_and_judged_on_its_content()
     {
-        var response = await _app.PostAsync(new string('a', BearerTokenReader.MaxTokenLength));
+        var response = await CallerApp.PostAsync(new string('a', BearerTokenReader.MaxTokenLength));
 
         var detail = response.AssertProblem(HttpStatusCode.Unauthorized, "caller_token_invalid").GetProperty("detail").GetString()!;
         Assert.DoesNotContain("longer than", detail, StringComparison.Ordinal);
@@ -121,22 +107,22 @@ public sealed class CallerTokenHeaderTests : IAsyncLifetime, IDisposable
 
     /// <summary>An operator's view: event 3001 (Debug) carries the reason the caller was given.</summary>
     private void AssertRefusalLogged(string reason) =>
-        Assert.Contains(_app.App.Logs, log => log.Id.Id == 3001
+        Assert.Contains(CallerApp.App.Logs, log => log.Id.Id == 3001
             && log.GetStructuredStateValue("Reason")?.Contains(reason, StringComparison.Ordinal) == true);
 
     private string Break(string broken) => broken switch
     {
-        "audience with a trailing slash" => _provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience + "/"),
-        "audience in another case" => _provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience.ToUpperInvariant()),
-        "no kid" => _provider.IssueToken(key: new RsaSecurityKey(_provider.RsaKey.Rsa)),
+        "audience with a trailing slash" => Provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience + "/"),
+        "audience in another case" => Provider.IssueToken(customize: d => d.Audience = OpenIdProviderStandIn.Audience.ToUpperInvariant()),
+        "no kid" => Provider.IssueToken(key: new RsaSecurityKey(Provider.RsaKey.Rsa)),
         "kid of no published key, signed by a published one" =>
-            _provider.IssueToken(key: new RsaSecurityKey(_provider.RsaKey.Rsa) { KeyId = "rsa-not-published" }),
-        "crit after a header member that is an object" => _provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+            Provider.IssueToken(key: new RsaSecurityKey(Provider.RsaKey.Rsa) { KeyId = "rsa-not-published" }),
+        "crit after a header member that is an object" => Provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
         {
             ["ext"] = JsonDocument.Parse("""{"nested":{"deeper":[1,2]}}""").RootElement.Clone(),
             ["crit"] = JsonDocument.Parse("""["exp"]""").RootElement.Clone(),
         }),
-        _ => _provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+        _ => Provider.IssueToken(customize: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
         {
             ["crit"] = JsonDocument.Parse(broken["crit ".Length..]).RootElement.Clone(),
         }),

@@ -7,6 +7,7 @@ namespace TokenFunction.Tests.Callers;
 /// Roles and participant ids where real providers put them, in tokens from the real OpenID provider shaped
 /// like Keycloak's, Auth0's and Entra ID's, read through CallerAuth:RolesClaim and CallerAuth:ParticipantIdClaim.
 /// </summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class ProviderClaimShapeTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>
 {
     private const string AskingForAllowMod = """{"permissions":["allow_join","allow_mod"]}""";

@@ -6,6 +6,7 @@ using TokenFunction.Tests.TestInfrastructure;
 namespace TokenFunction.Tests.Callers;
 
 /// <summary>The per-caller token bucket: a burst passes, the next request gets 429 with Retry-After, and the bucket refills.</summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class RateLimitTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
     // The limiter runs on its own clock, not a TimeProvider. A window of an hour: no bucket refills during a

@@ -11,6 +11,7 @@ namespace TokenFunction.Tests.Callers;
 /// Key rollover at the real provider: it restarts with a new key set (the old keys still published), and
 /// the app meets the new key ids in callers' tokens before it has read the new key set.
 /// </summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class RealProviderKeyRolloverTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>
 {
     /// <summary>Only against a hang: the poll ends as soon as the background refresh has landed, however slow the machine.</summary>

@@ -8,6 +8,7 @@ namespace TokenFunction.Tests.Callers;
 /// Caller tokens from a real, OpenID Certified provider (oidc-provider), fetched with real client-credentials
 /// requests, through /api/token: who gets a token, and why the others do not.
 /// </summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class RealProviderTokenTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>, IDisposable
 {
     private readonly CallerTestApp _app = new(provider);
@@ -86,7 +87,7 @@ public sealed class RealProviderTokenTests(OpenIdProviderFixture provider) : ICl
         { "sub null", "'sub' claim" },
         { "sub a number", "'sub' claim" },
         { "sub not usable as a participant id", "'sub' claim" },
-        { "not a JWT", "malformed" },
+        { "not a JWT", "exactly three segments" },
     };
 
     [Theory]

@@ -126,6 +126,7 @@ internal static class ContractScenarios
         ["upstream_rate_limited"] = ByResponse["POST /rooms 429"],
         ["upstream_credentials_rejected"] = ByResponse["POST /rooms 502"],
         ["upstream_error"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.InternalServerError)),
+        ["upstream_invalid_answer"] = () => Rooms(bed => bed.ValidateAsync(Room), reply: new(HttpStatusCode.OK, "{\"roomId\":\"abcd\\r\\nx\"}")),
         ["upstream_timeout"] = ByResponse["POST /rooms 504"],
         ["internal_error"] = ByResponse["POST /token 500"],
     };

@@ -11,7 +11,8 @@ internal sealed record ToolRun(int ExitCode, string Output, string Errors)
 
 /// <summary>
 /// The contract's tool chain as a user runs it: the Node project next to this file (Redocly, ajv,
-/// openapi-typescript, tsc; installed by `npm ci`, as .ci/run does) and Kiota from the dotnet tool manifest.
+/// openapi-typescript, tsc; `npm ci` from its lock file on first use) and Kiota from the dotnet tool manifest
+/// (`dotnet tool restore` on first use), both through <see cref="Prerequisites"/>.
 /// </summary>
 internal static class ContractTooling
 {
@@ -22,15 +23,26 @@ internal static class ContractTooling
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    /// <summary>`npm run &lt;script&gt;` in the Node project; fails the test if `npm ci` has not been run there.</summary>
-    public static Task<ToolRun> NpmAsync(string script, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
+    /// <summary>`npm run &lt;script&gt;` in the Node project, after `npm ci` there if its packages are missing or stale.</summary>
+    public static async Task<ToolRun> NpmAsync(string script, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
-        Assert.True(Directory.Exists(Path.Combine(NodeProject, "node_modules")),
-            $"Run `npm ci` in {NodeProject} first (.ci/run does): the contract tests use its linters and generators.");
-        return RunAsync("npm", ["run", "--silent", script, .. arguments.Length > 0 ? ["--", .. arguments] : Array.Empty<string>()], NodeProject, environment);
+        await Prerequisites.Machine.EnsureNpmPackagesAsync(NodeProject);
+        return await RunAsync("npm", ["run", "--silent", script, .. arguments.Length > 0 ? ["--", .. arguments] : Array.Empty<string>()], NodeProject, environment);
     }
 
-    public static Task<ToolRun> NodeAsync(params string[] arguments) => RunAsync("node", arguments, NodeProject);
+    /// <summary>A script of the Node project, run by Node with its packages installed.</summary>
+    public static async Task<ToolRun> NodeAsync(params string[] arguments)
+    {
+        await Prerequisites.Machine.EnsureNpmPackagesAsync(NodeProject);
+        return await RunAsync("node", arguments, NodeProject);
+    }
+
+    /// <summary>`dotnet kiota` (the tool manifest's version), after `dotnet tool restore` if this run has not done it yet.</summary>
+    public static async Task<ToolRun> KiotaAsync(IEnumerable<string> arguments, string workingDirectory)
+    {
+        await Prerequisites.Machine.EnsureDotnetToolsAsync(InfraWorkspace.RepositoryRoot);
+        return await RunAsync("dotnet", ["kiota", .. arguments], workingDirectory);
+    }
 
     public static async Task<ToolRun> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -63,8 +63,7 @@ public sealed class ContractToolingTests
         var fresh = Path.Combine(Path.GetTempPath(), "kiota-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var run = await ContractTooling.RunAsync("dotnet",
-                ["kiota", "generate", .. KiotaArguments(fresh)], InfraWorkspace.RepositoryRoot);
+            var run = await ContractTooling.KiotaAsync(["generate", .. KiotaArguments(fresh)], InfraWorkspace.RepositoryRoot);
             Assert.True(run.ExitCode == 0, run.ToString());
 
             var expected = SourceFiles(committed);

@@ -3,7 +3,6 @@ using TokenFunction.Tests.Callers;
 using TokenFunction.Tests.EndToEnd;
 using TokenFunction.Tests.Rooms;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.Contract;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.EndToEnd;
 

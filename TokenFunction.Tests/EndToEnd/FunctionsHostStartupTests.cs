@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.EndToEnd;
 
@@ -96,6 +95,39 @@ public sealed class RoomsEndToEndTests(RoomsWorker worker) : IClassFixture<Rooms
 
         response.AssertProblem(HttpStatusCode.BadRequest, "malformed_json");
         Assert.Equal(upstreamBefore, worker.VideoSdk.Requests.Count(r => r.Method == "POST"));
+    }
+
+    /// <summary>One defective VideoSDK answer of each class for each call (the whole corpus runs in UpstreamDistrustTests).</summary>
+    public static TheoryData<string> DefectiveAnswers => new(TokenFunction.Tests.Rooms.VideoSdkAnswerCorpus.All
+        .Where(a => a.Reply.Location?.StartsWith(TokenFunction.Tests.Rooms.VideoSdkAnswerCorpus.OtherHost, StringComparison.Ordinal) != true)
+        .GroupBy(a => (a.Class, a.Call)).Select(g => g.First().Name));
+
+    [Theory]
+    [MemberData(nameof(DefectiveAnswers))]
+    public async Task A_defective_VideoSDK_answer_is_502_upstream_invalid_answer_through_the_worker(string name)
+    {
+        var answer = TokenFunction.Tests.Rooms.VideoSdkAnswerCorpus.ByName(name);
+        using var request = answer.Call == TokenFunction.Tests.Rooms.RoomCall.Validate
+            ? new HttpRequestMessage(HttpMethod.Get, "api/rooms/" + TokenFunction.Tests.Rooms.VideoSdkAnswerCorpus.AskedRoom)
+            : new HttpRequestMessage(HttpMethod.Post, "api/rooms")
+            {
+                Content = JsonContent.Create(answer.Call == TokenFunction.Tests.Rooms.RoomCall.Create
+                    ? new { customRoomId = (string?)null }
+                    : new { customRoomId = (string?)TokenFunction.Tests.Rooms.VideoSdkAnswerCorpus.AskedCustomId }),
+            };
+        worker.VideoSdk.Reply = _ => answer.Reply;
+        try
+        {
+            var response = await (await worker.Client.SendAsync(request)).ReadAsync();
+
+            response.AssertProblem(HttpStatusCode.BadGateway, "upstream_invalid_answer");
+            Assert.Null(response.Header("Location"));
+            Assert.Contains(worker.Host.Log.Snapshot(), e => e.FullText.Contains("was refused:", StringComparison.Ordinal));
+        }
+        finally
+        {
+            worker.VideoSdk.Reply = null;
+        }
     }
 
     [Fact]

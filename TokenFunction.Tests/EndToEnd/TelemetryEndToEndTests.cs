@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Tests.EndToEnd;
@@ -20,7 +19,7 @@ public sealed class TelemetryWorker : FunctionsHostFixture
 
     protected override async Task<FunctionsHostOptions> CreateOptionsAsync()
     {
-        Receiver = await OtlpReceiver.StartAsync();
+        Receiver = await OtlpReceiver.StartAsync(AspireDashboard.Path);
         return _options
             .WithSetting(TelemetryServiceCollectionExtensions.OtlpEndpointSetting, Receiver.OtlpGrpcEndpoint.ToString())
             .WithSetting("OTEL_SERVICE_NAME", ServiceName)

@@ -1,5 +1,4 @@
 using System.Net;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.EndToEnd;
 

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using TokenFunction.Tests.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 using TokenFunction.Tokens;
 
 namespace TokenFunction.Tests.EndToEnd;

@@ -6,22 +6,12 @@ using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.EndToEnd;
 
-/// <summary>A worker of its own (the story holds the vault half-rotated), refreshing as often as the app allows.</summary>
-public sealed class PairRotationVaultWorker : VaultModeWorker
-{
-    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(10);
-
-    protected override TimeSpan? RefreshInterval => Refresh;
-
-    protected override void PrepareVault() => PutNewCredentials();
-}
-
 /// <summary>
-/// A rotation is atomic for the app: while the new key is in the vault but its secret is not yet (for longer
+/// A rotation is atomic for the app (on a worker of its own: the story holds the vault half-rotated): while the new key is in the vault but its secret is not yet (for longer
 /// than a refresh interval, so refreshes land in between), every token issued still verifies with the secret
 /// of the key it names; once the secret follows, tokens move to the new pair.
 /// </summary>
-public sealed class VaultPairRotationEndToEndTests(PairRotationVaultWorker worker) : IClassFixture<PairRotationVaultWorker>
+public sealed class VaultPairRotationEndToEndTests(FastRefreshVaultWorker worker) : IClassFixture<FastRefreshVaultWorker>
 {
     [Fact]
     public async Task Every_token_issued_across_a_rotation_verifies_with_the_pair_its_apikey_names()
@@ -34,7 +24,7 @@ public sealed class VaultPairRotationEndToEndTests(PairRotationVaultWorker worke
         using var stop = new CancellationTokenSource();
         var issuing = IssueUntilStoppedAsync(issued, stop.Token);
 
-        await worker.Azure.PutCredentialsAsync(newKey, newSecret, () => Task.Delay(PairRotationVaultWorker.Refresh + TimeSpan.FromSeconds(3)));
+        await worker.Azure.PutCredentialsAsync(newKey, newSecret, () => Task.Delay(FastRefreshVaultWorker.Refresh + TimeSpan.FromSeconds(3)));
         // The poll's own tokens count too: under load the issuing loop may not get a turn between the first
         // new-key token and the stop.
         await worker.PollAsync(worker.RequestTokenAsync,
@@ -49,7 +39,7 @@ public sealed class VaultPairRotationEndToEndTests(PairRotationVaultWorker worke
                 issued.Enqueue(token);
                 return ApiKeyOf(token) == newKey;
             },
-            PairRotationVaultWorker.Refresh * 2);
+            FastRefreshVaultWorker.Refresh * 2);
         await stop.CancelAsync();
         await issuing;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using TokenFunction.Tests.TestInfrastructure;
 using KeyVaultFailure = TokenFunction.Secrets.KeyVaultFailure;
 
 namespace TokenFunction.Tests.EndToEnd;

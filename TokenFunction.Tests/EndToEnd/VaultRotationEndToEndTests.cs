@@ -3,16 +3,6 @@ using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.EndToEnd;
 
-/// <summary>The shortest refresh interval the app accepts, so a rotation is picked up within seconds.</summary>
-public sealed class FastRefreshVaultWorker : VaultModeWorker
-{
-    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(10);
-
-    protected override TimeSpan? RefreshInterval => Refresh;
-
-    protected override void PrepareVault() => PutNewCredentials();
-}
-
 public sealed class VaultRotationEndToEndTests(FastRefreshVaultWorker worker) : IClassFixture<FastRefreshVaultWorker>
 {
     [Fact]

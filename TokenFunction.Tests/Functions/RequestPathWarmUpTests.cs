@@ -75,7 +75,7 @@ public sealed class RequestPathWarmUpTests : IAsyncLifetime
     /// <summary>Starts the warm-up as the host does and waits for it to finish.</summary>
     private static async Task WarmUpAsync(TestApp app)
     {
-        var warmUp = app.Services.GetServices<IHostedService>().OfType<RequestPathWarmUp>().Single();
+        var warmUp = app.Get<IEnumerable<IHostedService>>().OfType<RequestPathWarmUp>().Single();
         await warmUp.StartingAsync(CancellationToken.None);
         await warmUp.Completion!.WaitAsync(TimeSpan.FromSeconds(30));
     }

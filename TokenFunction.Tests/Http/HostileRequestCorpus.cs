@@ -25,7 +25,8 @@ public static partial class HostileRequestCorpus
     private static readonly string[] WrongJsonValues =
         ["true", "false", "0", "-1", "1.5", "\"x\"", "[]", "{}", "[1]", "[null]", "[\"allow_join\",1]", "{\"a\":1}"];
 
-    private static readonly string[] HostileIdentifiers =
+    /// <summary>Strings no identifier may be: each is outside the room-id and the participant-id rules.</summary>
+    public static readonly IReadOnlyList<string> HostileIdentifiers =
     [
         "", " ", "a b", "\t", "\n", "a\u0000b", "\u0001", "\u001f", "\u007f", "\u0085", "a\u00a0b", "\u200b", "\u200d",
         "\u202e", "\u2028", "\ufeff", "ｒｏｏｍ", "e\u0301", "😀", "\ud800", "\udfff", "room/../x", "room?x=1",

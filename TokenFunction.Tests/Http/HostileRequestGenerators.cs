@@ -2,6 +2,28 @@ using System.Text;
 
 namespace TokenFunction.Tests.Http;
 
+/// <summary>Why the text between a JSON string's quotes cannot be read, whatever the string is for.</summary>
+public enum StringDefect
+{
+    /// <summary>Well-formed: refused, if at all, by the rule of the field it stands in.</summary>
+    None,
+
+    /// <summary>Bytes that are not UTF-8.</summary>
+    NotUtf8,
+
+    /// <summary>Valid JSON escaping a lone surrogate: no Unicode string.</summary>
+    IllFormedEscape,
+
+    /// <summary>Not a JSON string at all: a raw control character, an escape JSON does not have.</summary>
+    NotJson,
+}
+
+/// <summary>What goes between the quotes of a JSON string, as raw bytes: escapes are written as their JSON text.</summary>
+public sealed record StringContent(string Name, byte[] Bytes, StringDefect Defect)
+{
+    public static StringContent Text(string name, string jsonText, StringDefect defect) => new(name, Encoding.UTF8.GetBytes(jsonText), defect);
+}
+
 /// <summary>
 /// The generated part of the corpus: each defect class crossed with every place it can occur, so a fix is
 /// checked for the class rather than for one example.
@@ -16,48 +38,42 @@ public static partial class HostileRequestCorpus
     private const string TtlOutOfRangeCode = "ttl_out_of_range";
     private const string UnsupportedMediaTypeCode = "unsupported_media_type";
 
-    /// <summary>What goes between the quotes of a JSON string, as raw bytes: escapes are written as their JSON text.</summary>
-    private sealed record StringContent(string Name, byte[] Bytes)
-    {
-        public static StringContent Text(string name, string jsonText) => new(name, Encoding.UTF8.GetBytes(jsonText));
-    }
-
     /// <summary>Not a well-formed Unicode string, or not a valid JSON string: 400 malformed_json wherever it stands.</summary>
-    private static readonly StringContent[] IllFormed =
+    public static readonly IReadOnlyList<StringContent> IllFormed =
     [
-        StringContent.Text("lone high surrogate", "\\ud800"),
-        StringContent.Text("lone high surrogate before text", "\\udbffx"),
-        StringContent.Text("lone low surrogate", "\\udc00"),
-        StringContent.Text("lone low surrogate U+DFFF", "\\udfff"),
-        StringContent.Text("reversed surrogate pair", "\\udc00\\ud800"),
-        StringContent.Text("two high surrogates", "\\ud800\\ud800"),
-        StringContent.Text("high surrogate then a letter escape", "\\ud800\\u0041"),
-        new("overlong '/' (C0 AF)", [0xC0, 0xAF]),
-        new("overlong NUL (C0 80)", [0xC0, 0x80]),
-        new("overlong 3-byte '/' (E0 80 AF)", [0xE0, 0x80, 0xAF]),
-        new("overlong 4-byte '/' (F0 80 80 AF)", [0xF0, 0x80, 0x80, 0xAF]),
-        new("UTF-8-encoded surrogate (ED A0 80)", [0xED, 0xA0, 0x80]),
-        new("byte FF", [0xFF]),
-        new("truncated sequence (E2 82)", [0xE2, 0x82]),
-        new("beyond U+10FFFF (F4 90 80 80)", [0xF4, 0x90, 0x80, 0x80]),
-        new("raw NUL byte", [0x00]),
-        new("raw control byte 1F", [0x1F]),
-        new("raw line feed", [0x0A]),
-        StringContent.Text("escape \\x41", "\\x41"),
-        StringContent.Text("short \\u escape", "\\u12"),
-        StringContent.Text("non-hex \\u escape", "\\uZZZZ"),
-        StringContent.Text("escape \\U0041", "\\U0041"),
-        StringContent.Text("escaped single quote", "\\'"),
-        StringContent.Text("escape \\a", "\\a"),
-        StringContent.Text("escape \\0", "\\0"),
+        StringContent.Text("lone high surrogate", "\\ud800", StringDefect.IllFormedEscape),
+        StringContent.Text("lone high surrogate before text", "\\udbffx", StringDefect.IllFormedEscape),
+        StringContent.Text("lone low surrogate", "\\udc00", StringDefect.IllFormedEscape),
+        StringContent.Text("lone low surrogate U+DFFF", "\\udfff", StringDefect.IllFormedEscape),
+        StringContent.Text("reversed surrogate pair", "\\udc00\\ud800", StringDefect.IllFormedEscape),
+        StringContent.Text("two high surrogates", "\\ud800\\ud800", StringDefect.IllFormedEscape),
+        StringContent.Text("high surrogate then a letter escape", "\\ud800\\u0041", StringDefect.IllFormedEscape),
+        new("overlong '/' (C0 AF)", [0xC0, 0xAF], StringDefect.NotUtf8),
+        new("overlong NUL (C0 80)", [0xC0, 0x80], StringDefect.NotUtf8),
+        new("overlong 3-byte '/' (E0 80 AF)", [0xE0, 0x80, 0xAF], StringDefect.NotUtf8),
+        new("overlong 4-byte '/' (F0 80 80 AF)", [0xF0, 0x80, 0x80, 0xAF], StringDefect.NotUtf8),
+        new("UTF-8-encoded surrogate (ED A0 80)", [0xED, 0xA0, 0x80], StringDefect.NotUtf8),
+        new("byte FF", [0xFF], StringDefect.NotUtf8),
+        new("truncated sequence (E2 82)", [0xE2, 0x82], StringDefect.NotUtf8),
+        new("beyond U+10FFFF (F4 90 80 80)", [0xF4, 0x90, 0x80, 0x80], StringDefect.NotUtf8),
+        new("raw NUL byte", [0x00], StringDefect.NotJson),
+        new("raw control byte 1F", [0x1F], StringDefect.NotJson),
+        new("raw line feed", [0x0A], StringDefect.NotJson),
+        StringContent.Text("escape \\x41", "\\x41", StringDefect.NotJson),
+        StringContent.Text("short \\u escape", "\\u12", StringDefect.NotJson),
+        StringContent.Text("non-hex \\u escape", "\\uZZZZ", StringDefect.NotJson),
+        StringContent.Text("escape \\U0041", "\\U0041", StringDefect.NotJson),
+        StringContent.Text("escaped single quote", "\\'", StringDefect.NotJson),
+        StringContent.Text("escape \\a", "\\a", StringDefect.NotJson),
+        StringContent.Text("escape \\0", "\\0", StringDefect.NotJson),
     ];
 
     /// <summary>Well-formed but hostile: refused by the field's own rule where the service reads the string.</summary>
     private static readonly StringContent[] WellFormedHostile =
     [
-        StringContent.Text("escaped NUL", "\\u0000"),
-        StringContent.Text("escaped BOM", "\\ufeff"),
-        new("raw BOM", [0xEF, 0xBB, 0xBF]),
+        StringContent.Text("escaped NUL", "\\u0000", StringDefect.None),
+        StringContent.Text("escaped BOM", "\\ufeff", StringDefect.None),
+        new("raw BOM", [0xEF, 0xBB, 0xBF], StringDefect.None),
     ];
 
     /// <summary>

@@ -6,12 +6,16 @@ using TokenFunction.Tests.TestInfrastructure;
 namespace TokenFunction.Tests.Http;
 
 /// <summary>Every member of a refusal as a client reads it: the RFC 9457 body, its extensions and its headers.</summary>
-public sealed class ProblemWriterTests
+public sealed class ProblemWriterTests : IDisposable
 {
-    private static async Task<ReadResponse> WriteAsync(ApiProblem problem, FakeHttpRequestData? request = null)
+    private readonly TestApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<ReadResponse> WriteAsync(ApiProblem problem, FakeHttpRequestData? request = null)
     {
         request ??= FakeHttpRequestData.Create("POST");
-        return ReadResponse.From(await ApiResponses.ProblemAsync(request, problem));
+        return ReadResponse.From(await _app.Get<ApiResponses>().ProblemAsync(request, problem));
     }
 
     [Fact]

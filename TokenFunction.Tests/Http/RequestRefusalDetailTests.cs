@@ -110,12 +110,15 @@ public sealed class RequestRefusalDetailTests : IDisposable
     }
 
     [Fact]
-    public async Task Query_permissions_are_comma_separated_with_spaces_ignored()
+    public async Task Query_permissions_are_split_at_commas_and_nothing_is_trimmed_as_in_a_body()
     {
-        var response = await SendAsync(Get("?permissions=%20ask_join%20&ttlSeconds=120"));
+        var spaced = await SendAsync(Get("?permissions=allow_join,%20ask_join%20&ttlSeconds=120"));
+        var exact = await SendAsync(Get("?permissions=ask_join&ttlSeconds=120"));
 
-        Assert.Equal(HttpStatusCode.OK, response.Status);
-        var (_, payload) = IndependentTokenVerifier.Verify(response.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
+        var error = spaced.AssertProblem(HttpStatusCode.BadRequest, "permission_unknown").GetProperty("errors")[0];
+        Assert.Equal("Unknown permission ' ask_join '; expected one of allow_join, ask_join, allow_mod.", error.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, exact.Status);
+        var (_, payload) = IndependentTokenVerifier.Verify(exact.Json.GetProperty("token").GetString()!, TestApp.ApiSecret);
         Assert.Equal(["ask_join"], payload.GetProperty("permissions").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(120, payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64());
     }

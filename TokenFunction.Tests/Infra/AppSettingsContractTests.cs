@@ -13,11 +13,12 @@ public sealed class AppSettingsContractTests(InfraFixture infra)
     // Settings read by the Functions host and the platform, not by the app's options.
     private static readonly string[] PlatformPrefixes = ["AzureWebJobsStorage__", "APPLICATIONINSIGHTS_", "FUNCTIONS_", "WEBSITE_"];
 
+    /// <summary>Every combination the template evaluates (the shared rate limit's Redis settings appear only with it on).</summary>
     [Fact]
     public void EverySectionedAppSettingBindsToAnOptionsProperty()
     {
         var options = OptionsSections.Of(Assembly.Load("TokenFunction"));
-        var appKeys = infra.Default.AppSettings.Keys
+        var appKeys = infra.Scenarios.SelectMany(deployment => deployment.AppSettings.Keys).Distinct()
             .Where(key => key.Contains("__", StringComparison.Ordinal))
             .Where(key => !PlatformPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))
             .ToList();
@@ -25,6 +26,7 @@ public sealed class AppSettingsContractTests(InfraFixture infra)
         var unbound = appKeys.Where(key => !options.Binds(key)).ToList();
 
         Assert.NotEmpty(appKeys);
+        Assert.Contains(appKeys, key => key.StartsWith("RateLimit__Redis__", StringComparison.Ordinal));
         Assert.True(unbound.Count == 0,
             $"app settings with no matching options property: {string.Join(", ", unbound)}; "
             + $"options sections found: [{string.Join(", ", options.SectionNames)}]");
@@ -47,16 +49,21 @@ public sealed class OptionsSections
 
     /// <summary>
     /// Walks "Section__Property__Nested" like .NET configuration binding does: case-insensitive names, numeric
-    /// segments are array indexes.
+    /// segments are array indexes. The longest section that prefixes the key owns it ("RateLimit:Redis" before
+    /// "RateLimit").
     /// </summary>
     public bool Binds(string key)
     {
         var segments = key.Split("__");
-        if (!bySection.TryGetValue(segments[0], out var type))
+        var sectionLength = Enumerable.Range(1, segments.Length - 1).Reverse()
+            .FirstOrDefault(length => bySection.ContainsKey(string.Join(':', segments[..length])));
+        if (sectionLength == 0)
         {
             return false;
         }
-        foreach (var segment in segments.Skip(1).Where(segment => !segment.All(char.IsAsciiDigit)))
+
+        var type = bySection[string.Join(':', segments[..sectionLength])];
+        foreach (var segment in segments.Skip(sectionLength).Where(segment => !segment.All(char.IsAsciiDigit)))
         {
             var property = type.GetProperty(segment, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             if (property is null)

@@ -8,9 +8,13 @@ namespace TokenFunction.Tests.Infra;
 /// with loops expanded and names, ids and conditions resolved where they do not depend on deployed state
 /// or on secure parameters).
 /// </summary>
-public sealed class ArmDeployment(JsonObject template, JsonObject snapshot)
+/// <param name="globalRateLimit">Whether the scenario asked for the shared rate limit (GLOBAL_RATE_LIMIT or the
+/// globalRateLimit parameter): the snapshot holds no parameter values, so the scenario says what it asked for.</param>
+public sealed class ArmDeployment(JsonObject template, JsonObject snapshot, bool globalRateLimit = false)
 {
     public JsonObject Template { get; } = template;
+
+    public bool GlobalRateLimitAsked { get; } = globalRateLimit;
 
     public IReadOnlyList<JsonObject> Resources { get; } =
         snapshot["predictedResources"]!.AsArray().Select(resource => resource!.AsObject()).ToList();
@@ -143,6 +147,9 @@ public static class ResourceTypes
     public const string PrivateDnsZone = "Microsoft.Network/privateDnsZones";
     public const string PrivateDnsZoneLink = "Microsoft.Network/privateDnsZones/virtualNetworkLinks";
     public const string PrivateDnsZoneGroup = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
+    public const string RedisCluster = "Microsoft.Cache/redisEnterprise";
+    public const string RedisDatabase = "Microsoft.Cache/redisEnterprise/databases";
+    public const string RedisAccessPolicyAssignment = "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments";
 }
 
 public static class RoleDefinitions

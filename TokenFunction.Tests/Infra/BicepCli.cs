@@ -16,9 +16,8 @@ public sealed record BicepRun(string Command, int ExitCode, string StdOut, strin
 }
 
 /// <summary>
-/// The Bicep CLI from the Azure.Bicep.CommandLine.&lt;rid&gt; NuGet package the test project references for the
-/// building machine's OS and architecture (linux, osx, win; x64, arm64): the one source of the tool that works
-/// on this project's offline machines.
+/// The Bicep CLI from the Azure.Bicep.CommandLine.&lt;rid&gt; NuGet package the test project references (linux-x64,
+/// where the suite runs): the one source of the tool that works on this project's offline machines.
 /// </summary>
 public static class BicepCli
 {
@@ -32,7 +31,7 @@ public static class BicepCli
     // The bicepparam file reads these; a developer's or CI's own values must not leak into the checks.
     private static readonly string[] ParameterEnvironment =
     [
-        "AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_PRINCIPAL_ID", "AZURE_PRINCIPAL_TYPE", "OPERATOR_PRINCIPAL_TYPE", "AZURE_KEY_VAULT_NAME", "NETWORK_ISOLATION",
+        "AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_PRINCIPAL_ID", "AZURE_PRINCIPAL_TYPE", "OPERATOR_PRINCIPAL_TYPE", "AZURE_KEY_VAULT_NAME", "NETWORK_ISOLATION", "GLOBAL_RATE_LIMIT",
         "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS", "ALWAYS_READY_INSTANCES",
     ];
 

@@ -35,6 +35,28 @@ public sealed class DeploymentBehaviourTests(InfraFixture infra)
         Assert.True(JsonNode.DeepEquals(new JsonArray(new JsonObject { ["name"] = "http", ["instanceCount"] = 2 }), alwaysReady), alwaysReady?.ToJsonString());
     }
 
+    /// <summary>The Redis rules hold vacuously without a cache; this keeps their branches exercised through the azd value.</summary>
+    [Fact]
+    public void GlobalRateLimitIsOffByDefaultAndOnWithTheAzdValue()
+    {
+        Assert.Empty(infra.Default.OfType(ResourceTypes.RedisCluster));
+        Assert.Empty(infra.Isolated.OfType(ResourceTypes.RedisCluster));
+        Assert.Single(infra.SharedLimit.OfType(ResourceTypes.RedisCluster));
+        Assert.Single(infra.IsolatedSharedLimit.OfType(ResourceTypes.RedisCluster));
+        Assert.Equal(3, infra.IsolatedSharedLimit.OfType(ResourceTypes.PrivateEndpoint).Count());
+    }
+
+    /// <summary>docs/deployment.md prices the size and the single node the template deploys.</summary>
+    [Fact]
+    public void TheCacheIsTheSizeTheDeploymentGuidePrices()
+    {
+        var cluster = infra.SharedLimit.OfType(ResourceTypes.RedisCluster).Single();
+        var guide = File.ReadAllText(Path.Combine(InfraWorkspace.RepositoryRoot, "docs", "deployment.md"));
+
+        Assert.Equal("Disabled", cluster.Text("properties.highAvailability"));
+        Assert.Contains($"`{cluster.Text("sku.name")}`, one node (high availability off)", guide, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void WildcardCorsOriginFailsTheDeployment()
     {

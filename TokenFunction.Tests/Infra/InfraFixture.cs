@@ -11,8 +11,9 @@ public sealed class InfraTestGroup : ICollectionFixture<InfraFixture>
 /// <summary>
 /// Runs every Bicep CLI invocation the Infra tests need once per test run, all at the same time (each costs
 /// seconds of CPU): build, lint and build-params of the real files, and snapshots (the ARM engine's offline
-/// evaluation) of the real template with its parameters file as azd runs it, with isolation on, of a broken
-/// copy, with a '*' CORS origin and with caller authentication undecided.
+/// evaluation) of the real template with its parameters file as azd runs it, with isolation and the shared rate
+/// limit each on and off, of a broken copy (everything on, and everything off), with a '*' CORS origin and with
+/// caller authentication undecided.
 /// </summary>
 public sealed class InfraFixture : IAsyncLifetime
 {
@@ -35,6 +36,8 @@ public sealed class InfraFixture : IAsyncLifetime
         param alwaysReadyInstances = 2
         """;
 
+    private const string IsolatedSharedLimitParameters = IsolatedParameters + "\nparam globalRateLimit = true\n";
+
     private const string WildcardCorsParameters = """
         using 'main.bicep'
         param environmentName = 'infra-tests'
@@ -49,6 +52,14 @@ public sealed class InfraFixture : IAsyncLifetime
         ["AZURE_LOCATION"] = "westeurope",
         ["ALLOW_ANONYMOUS_CALLERS"] = "true",
     };
+
+    /// <summary>The smallest azd up with `azd env set GLOBAL_RATE_LIMIT true`.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SharedLimitEnvironment =
+        new Dictionary<string, string>(AzdDefaultEnvironment) { ["GLOBAL_RATE_LIMIT"] = "true" };
+
+    /// <summary>Every optional feature azd can switch on: the environment the broken copy is evaluated in.</summary>
+    private static readonly IReadOnlyDictionary<string, string> EverythingOnEnvironment =
+        new Dictionary<string, string>(SharedLimitEnvironment) { ["NETWORK_ISOLATION"] = "true" };
 
     /// <summary>A pipeline's `azd up`: the values preprovision stores, including a vault name chosen anew.</summary>
     public static readonly IReadOnlyDictionary<string, string> PipelineEnvironment = new Dictionary<string, string>
@@ -85,10 +96,20 @@ public sealed class InfraFixture : IAsyncLifetime
     /// <summary>Network isolation, an operator, caller authentication and a CORS origin.</summary>
     public ArmDeployment Isolated { get; private set; } = null!;
 
-    /// <summary>main.bicepparam over the copy of main.bicep that <see cref="Sabotage"/> breaks.</summary>
-    public ArmDeployment Sabotaged { get; private set; } = null!;
+    /// <summary>main.bicepparam with <see cref="SharedLimitEnvironment"/>: the shared rate limit, public.</summary>
+    public ArmDeployment SharedLimit { get; private set; } = null!;
 
-    public IEnumerable<ArmDeployment> Scenarios => [Default, Isolated];
+    /// <summary><see cref="Isolated"/> with the shared rate limit.</summary>
+    public ArmDeployment IsolatedSharedLimit { get; private set; } = null!;
+
+    /// <summary>
+    /// main.bicepparam over the copy that <see cref="Sabotage"/> breaks, with isolation and the shared rate limit on
+    /// (so every rule has something to check), and with both off (so a rule about what "off" leaves out can fail).
+    /// </summary>
+    public IReadOnlyList<ArmDeployment> Sabotaged { get; private set; } = null!;
+
+    /// <summary>Limit off and on, isolation off and on.</summary>
+    public IEnumerable<ArmDeployment> Scenarios => [Default, Isolated, SharedLimit, IsolatedSharedLimit];
 
     public async Task InitializeAsync()
     {
@@ -103,8 +124,10 @@ public sealed class InfraFixture : IAsyncLifetime
         var explicitType = BicepCli.RunAsync(source,
             new Dictionary<string, string>(AzdDefaultEnvironment) { ["OPERATOR_PRINCIPAL_TYPE"] = "ServicePrincipal", ["AZURE_PRINCIPAL_TYPE"] = "Group" },
             "build-params", InfraWorkspace.MainParameters, "--stdout");
-        var defaultSnapshot = SnapshotOfCopyAsync(parameters: null);
-        var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters);
+        var defaultSnapshot = SnapshotOfCopyAsync(parameters: null, AzdDefaultEnvironment);
+        var isolatedSnapshot = SnapshotOfCopyAsync(IsolatedParameters, AzdDefaultEnvironment);
+        var sharedLimitSnapshot = SnapshotOfCopyAsync(parameters: null, SharedLimitEnvironment);
+        var isolatedSharedLimitSnapshot = SnapshotOfCopyAsync(IsolatedSharedLimitParameters, AzdDefaultEnvironment);
         var sabotaged = CompileBrokenCopyAsync();
         var wildcard = RunSnapshotOfCopyAsync(WildcardCorsParameters, AzdDefaultEnvironment);
         var undecided = RunSnapshotOfCopyAsync(parameters: null, new Dictionary<string, string> { ["AZURE_LOCATION"] = "westeurope" });
@@ -120,24 +143,29 @@ public sealed class InfraFixture : IAsyncLifetime
         var template = ParseTemplate(Build);
         Default = new ArmDeployment(template, await defaultSnapshot);
         Isolated = new ArmDeployment(template, await isolatedSnapshot);
+        SharedLimit = new ArmDeployment(template, await sharedLimitSnapshot, globalRateLimit: true);
+        IsolatedSharedLimit = new ArmDeployment(template, await isolatedSharedLimitSnapshot, globalRateLimit: true);
         Sabotaged = await sabotaged;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     // Each helper owns its copy and deletes it only after every run in it has finished.
-    private static async Task<ArmDeployment> CompileBrokenCopyAsync()
+    // The two snapshots run one after the other: both write main.snapshot.json in the copy.
+    private static async Task<IReadOnlyList<ArmDeployment>> CompileBrokenCopyAsync()
     {
         using var copy = InfraWorkspace.CopyOfSource(Sabotage.Edits);
         var build = BicepCli.RunAsync(copy.Directory, "build", InfraWorkspace.MainTemplate, "--stdout");
-        var snapshot = SnapshotInAsync(copy, parameters: null);
-        return new ArmDeployment(ParseTemplate(await build), await snapshot);
+        var everythingOn = await SnapshotInAsync(copy, parameters: null, EverythingOnEnvironment);
+        var everythingOff = await SnapshotInAsync(copy, parameters: null, AzdDefaultEnvironment);
+        var template = ParseTemplate(await build);
+        return [new ArmDeployment(template, everythingOn, globalRateLimit: true), new ArmDeployment(template, everythingOff)];
     }
 
-    private static async Task<JsonObject> SnapshotOfCopyAsync(string? parameters)
+    private static async Task<JsonObject> SnapshotOfCopyAsync(string? parameters, IReadOnlyDictionary<string, string> environment)
     {
         using var copy = InfraWorkspace.CopyOfSource();
-        return await SnapshotInAsync(copy, parameters);
+        return await SnapshotInAsync(copy, parameters, environment);
     }
 
     private static async Task<BicepRun> RunSnapshotOfCopyAsync(string? parameters, IReadOnlyDictionary<string, string> environment)
@@ -146,9 +174,9 @@ public sealed class InfraFixture : IAsyncLifetime
         return await RunSnapshotInAsync(copy, parameters, environment);
     }
 
-    private static async Task<JsonObject> SnapshotInAsync(InfraWorkspace copy, string? parameters)
+    private static async Task<JsonObject> SnapshotInAsync(InfraWorkspace copy, string? parameters, IReadOnlyDictionary<string, string> environment)
     {
-        var run = await RunSnapshotInAsync(copy, parameters, AzdDefaultEnvironment);
+        var run = await RunSnapshotInAsync(copy, parameters, environment);
         var snapshotFile = Path.Combine(copy.Directory, Path.ChangeExtension(ParametersFileName(parameters), ".snapshot.json"));
         if (run.ExitCode != 0 || !File.Exists(snapshotFile))
         {

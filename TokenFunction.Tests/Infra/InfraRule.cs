@@ -5,8 +5,8 @@ namespace TokenFunction.Tests.Infra;
 
 /// <summary>
 /// A property the infrastructure promises, as a predicate over a deployment: the violations it finds (none
-/// when the property holds). Rules must hold for every parameter set, so they are written to be true both
-/// with and without network isolation.
+/// when the property holds). Rules must hold for every parameter set, so they are written to be true with and
+/// without network isolation, and with and without the shared rate limit.
 /// </summary>
 public sealed record InfraRule(string Name, Func<ArmDeployment, IEnumerable<string>> Violations)
 {
@@ -16,7 +16,7 @@ public sealed record InfraRule(string Name, Func<ArmDeployment, IEnumerable<stri
 
     /// <summary>Every rule declared as a static field of the rule classes.</summary>
     public static IReadOnlyList<InfraRule> All { get; } =
-        new[] { typeof(SiteRules), typeof(IdentityRules), typeof(VaultRules), typeof(StorageRules), typeof(MonitoringRules), typeof(TemplateRules), typeof(NetworkRules) }
+        new[] { typeof(SiteRules), typeof(IdentityRules), typeof(VaultRules), typeof(StorageRules), typeof(MonitoringRules), typeof(TemplateRules), typeof(NetworkRules), typeof(RedisRules) }
             .SelectMany(type => type.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(field => field.FieldType == typeof(InfraRule))
             .Select(field => (InfraRule)field.GetValue(null)!)

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace TokenFunction.Tests.Infra;
 
-/// <summary>One test per promised property, each over the default deployment and the fully isolated one.</summary>
+/// <summary>One test per promised property, each over the four deployments: shared rate limit off and on, isolation off and on.</summary>
 [Collection(InfraTestGroup.Name)]
 public sealed class InfraRuleTests(InfraFixture infra)
 {
@@ -56,6 +56,13 @@ public sealed class InfraRuleTests(InfraFixture infra)
     [Fact] public void PublicAccessOffExactlyWhenIsolated() => Holds(NetworkRules.PublicAccessOffExactlyWhenIsolated);
     [Fact] public void AppJoinsTheDelegatedSubnetWhenIsolated() => Holds(NetworkRules.AppJoinsTheDelegatedSubnetWhenIsolated);
     [Fact] public void PrivateEndpointsForVaultAndBlobWhenIsolated() => Holds(NetworkRules.PrivateEndpointsForVaultAndBlobWhenIsolated);
+
+    [Fact] public void ManagedRedisExactlyWithGlobalRateLimit() => Holds(RedisRules.ManagedRedisExactlyWithGlobalRateLimit);
+    [Fact] public void ManagedRedisAcceptsNoAccessKeys() => Holds(RedisRules.ManagedRedisAcceptsNoAccessKeys);
+    [Fact] public void ManagedRedisSpeaksTlsOnly() => Holds(RedisRules.ManagedRedisSpeaksTlsOnly);
+    [Fact] public void ManagedRedisAdmitsTheAppIdentity() => Holds(RedisRules.ManagedRedisAdmitsTheAppIdentity);
+    [Fact] public void ManagedRedisPrivateExactlyWhenIsolated() => Holds(RedisRules.ManagedRedisPrivateExactlyWhenIsolated);
+    [Fact] public void RateLimitKeyComesFromTheVault() => Holds(RedisRules.RateLimitKeyComesFromTheVault);
 
     /// <summary>A rule added to a rule class without a test here would never run.</summary>
     [Fact]

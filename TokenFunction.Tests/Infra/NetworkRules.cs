@@ -74,5 +74,5 @@ public static class NetworkRules
             }));
     });
 
-    private static bool IsIsolated(ArmDeployment deployment) => deployment.OfType(ResourceTypes.VirtualNetwork).Any();
+    public static bool IsIsolated(ArmDeployment deployment) => deployment.OfType(ResourceTypes.VirtualNetwork).Any();
 }

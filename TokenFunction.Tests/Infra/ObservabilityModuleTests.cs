@@ -100,8 +100,8 @@ public sealed partial class ObservabilityModuleTests(ObservabilityModuleFixture 
         var actionGroup = Assert.Single(module.WithEmail, r => r.Text("type") == ActionGroup);
 
         Assert.Equal(
-            ["caller-refusal-spike", "server-errors", "signing-credentials-expiring", "signing-credentials-stale", "signing-credentials-unavailable",
-                "upstream-credentials-rejected"],
+            ["caller-refusal-spike", "rate-limit-fallback", "server-errors", "signing-credentials-expiring", "signing-credentials-stale",
+                "signing-credentials-unavailable", "upstream-credentials-rejected"],
             rules.Select(r => r.Text("name")!.Replace("alert-test-", "", StringComparison.Ordinal)).Order());
         Assert.All(rules, rule =>
         {
@@ -173,6 +173,7 @@ public sealed partial class ObservabilityModuleTests(ObservabilityModuleFixture 
         {
             TelemetryNames.TokensIssued, TelemetryNames.RequestsRefused, TelemetryNames.SigningCredentialsAge,
             TelemetryNames.SigningCredentialsTimeToExpiry, TelemetryNames.KeyVaultRefreshFailures, TelemetryNames.VideoSdkRequestDuration,
+            TelemetryNames.RateLimitFallbacks,
         });
     }
 

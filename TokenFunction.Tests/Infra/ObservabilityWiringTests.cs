@@ -11,7 +11,7 @@ public sealed class ObservabilityWiringTests(InfraFixture infra)
         {
             var insights = Assert.Single(deployment.OfType(ResourceTypes.AppInsights));
             var rules = deployment.OfType("Microsoft.Insights/scheduledQueryRules").ToList();
-            Assert.Equal(6, rules.Count);
+            Assert.Equal(7, rules.Count);
             Assert.All(rules, rule => Assert.Equal(insights.Id(), rule.At("properties.scopes")![0]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase));
             var workbook = Assert.Single(deployment.OfType("Microsoft.Insights/workbooks"));
             Assert.Equal(insights.Id(), workbook.Text("properties.sourceId"), StringComparer.OrdinalIgnoreCase);

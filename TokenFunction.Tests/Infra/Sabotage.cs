@@ -2,7 +2,7 @@ namespace TokenFunction.Tests.Infra;
 
 /// <summary>
 /// Independent breaks applied together to one copy of infra/ (one compile instead of one per break), in
-/// main.bicep and in the modules: each must be caught by its own rule, and by no other.
+/// main.bicep, its parameters file and the modules: each must be caught by its own rule, and by no other.
 /// </summary>
 public static class Sabotage
 {
@@ -33,6 +33,18 @@ public static class Sabotage
         ("main.bicep", "networkIsolation ? network!.outputs.appSubnetId : ''",
             "networkIsolation ? resourceId('Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, 'snet-app') : ''",
             NetworkRules.AppJoinsTheDelegatedSubnetWhenIsolated),
+        // A cache nobody asked for, billed to every deployment.
+        ("main.bicepparam", "readEnvironmentVariable('GLOBAL_RATE_LIMIT', 'false')", "readEnvironmentVariable('GLOBAL_RATE_LIMIT', 'true')",
+            RedisRules.ManagedRedisExactlyWithGlobalRateLimit),
+        ("app/redis.bicep", "accessKeysAuthentication: 'Disabled'", "accessKeysAuthentication: 'Enabled'", RedisRules.ManagedRedisAcceptsNoAccessKeys),
+        ("app/redis.bicep", "clientProtocol: 'Encrypted'", "clientProtocol: 'Plaintext'", RedisRules.ManagedRedisSpeaksTlsOnly),
+        // The identity's client id where Redis expects the object id: the app's Entra token would be refused.
+        ("app/redis.bicep", "objectId: appIdentity.properties.principalId", "objectId: appIdentity.properties.clientId",
+            RedisRules.ManagedRedisAdmitsTheAppIdentity),
+        // Azure Cache for Redis's zone: a real zone that resolves nothing of Azure Managed Redis.
+        ("network.bicep", "zone: 'privatelink.redis.azure.net'", "zone: 'privatelink.redis.cache.windows.net'",
+            RedisRules.ManagedRedisPrivateExactlyWhenIsolated),
+        ("app/function-app.bicep", "    keyVaultReferenceIdentity: identityId\n", "", RedisRules.RateLimitKeyComesFromTheVault),
     ];
 
     public static (string File, string Find, string Replace)[] Edits => Breaks.Select(b => (b.File, b.Find, b.Replace)).ToArray();

@@ -11,6 +11,7 @@ public static class TemplateRules
         [ResourceTypes.Plan] = "asp-", [ResourceTypes.Site] = "func-", [ResourceTypes.KeyVault] = "kv-",
         [ResourceTypes.Storage] = "st", [ResourceTypes.LogAnalytics] = "log-", [ResourceTypes.AppInsights] = "appi-",
         [ResourceTypes.VirtualNetwork] = "vnet-", [ResourceTypes.PrivateEndpoint] = "pe-", [ResourceTypes.UserAssignedIdentity] = "id-",
+        [ResourceTypes.RedisCluster] = "redis-",
     };
 
     // The allowed list of the Flex Consumption azd quickstart (Azure-Samples/functions-quickstart-dotnet-azd,

@@ -5,7 +5,7 @@ using TokenFunction.Rooms;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
 using TokenFunction.Tokens;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tests.Rooms;
 

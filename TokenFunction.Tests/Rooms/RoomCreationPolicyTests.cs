@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Rooms;
 

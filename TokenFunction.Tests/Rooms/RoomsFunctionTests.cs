@@ -167,8 +167,8 @@ public sealed class RoomsFunctionTests : IAsyncLifetime
         { HttpStatusCode.TooManyRequests, """{"message":"slow down"}""", "17", HttpStatusCode.TooManyRequests, "upstream_rate_limited" },
         { HttpStatusCode.InternalServerError, """{"message":"boom"}""", null, HttpStatusCode.BadGateway, "upstream_error" },
         { HttpStatusCode.ServiceUnavailable, null, null, HttpStatusCode.BadGateway, "upstream_error" },
-        { HttpStatusCode.OK, """{"unexpected":true}""", null, HttpStatusCode.BadGateway, "upstream_error" },
-        { HttpStatusCode.OK, "<html>", null, HttpStatusCode.BadGateway, "upstream_error" },
+        { HttpStatusCode.OK, """{"unexpected":true}""", null, HttpStatusCode.BadGateway, "upstream_invalid_answer" },
+        { HttpStatusCode.OK, "<html>", null, HttpStatusCode.BadGateway, "upstream_invalid_answer" },
     };
 
     [Theory]

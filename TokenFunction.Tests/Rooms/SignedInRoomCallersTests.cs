@@ -10,6 +10,7 @@ namespace TokenFunction.Tests.Rooms;
 /// The room routes in bearer mode: callers are admitted through the same gate as the token endpoint, and only
 /// holders of a Rooms:CreatorRoles role may create rooms. Callers' tokens from the real OpenID provider.
 /// </summary>
+[Trait("Category", OpenIdProviderFixture.Category)]
 public sealed class SignedInRoomCallersTests(OpenIdProviderFixture provider) : IClassFixture<OpenIdProviderFixture>
 {
     private const string Room = "abcd-efgh-ijkl";

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using TokenFunction.Rooms;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Rooms;
 
@@ -31,16 +30,20 @@ public sealed class VideoSdkAnswersTests : IAsyncLifetime
         DateIn30Seconds,
         DateNow,
         DateInThePast,
+        TenDays,
+        DateInTenDays,
     }
 
-    /// <summary>VideoSDK's Retry-After, and the one our caller gets: VideoSDK's wait when it gives one still ahead, else 5 s.</summary>
+    /// <summary>VideoSDK's Retry-After, and the one our caller gets: VideoSDK's wait when it gives one still ahead (at most an hour), else 5 s.</summary>
     [Theory]
     [InlineData(RetryAfterForm.None, "5")]
     [InlineData(RetryAfterForm.ZeroSeconds, "5")]
     [InlineData(RetryAfterForm.DateIn30Seconds, "30")]
     [InlineData(RetryAfterForm.DateNow, "5")]
     [InlineData(RetryAfterForm.DateInThePast, "5")]
-    public async Task A_rate_limited_call_passes_on_VideoSDK_s_wait_if_it_is_still_ahead_and_5_seconds_otherwise(RetryAfterForm form, string expected)
+    [InlineData(RetryAfterForm.TenDays, "3600")]
+    [InlineData(RetryAfterForm.DateInTenDays, "3600")]
+    public async Task A_rate_limited_call_passes_on_VideoSDK_s_wait_if_it_is_still_ahead_up_to_an_hour_and_5_seconds_otherwise(RetryAfterForm form, string expected)
     {
         // The bed's clock is whole seconds, as an HTTP date is.
         var now = _bed.Clock.GetUtcNow();
@@ -51,6 +54,8 @@ public sealed class VideoSdkAnswersTests : IAsyncLifetime
             RetryAfterForm.DateIn30Seconds => HttpDate(now.AddSeconds(30)),
             RetryAfterForm.DateNow => HttpDate(now),
             RetryAfterForm.DateInThePast => HttpDate(now.AddMinutes(-1)),
+            RetryAfterForm.TenDays => "864000",
+            RetryAfterForm.DateInTenDays => HttpDate(now.AddDays(10)),
             _ => throw new ArgumentOutOfRangeException(nameof(form)),
         };
         _bed.VideoSdk.Reply = _ => new StandInReply(HttpStatusCode.TooManyRequests, RetryAfter: retryAfter);

@@ -1,6 +1,5 @@
 using System.Net;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Secrets;
 

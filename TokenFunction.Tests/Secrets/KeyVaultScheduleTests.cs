@@ -31,7 +31,7 @@ public sealed class KeyVaultScheduleTests : IAsyncDisposable
     /// <summary>Each read's own bound; not a length the loop waits, so the clock can tell its timer from the loop's.</summary>
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(45);
 
-    private readonly ScheduleClock _clock = new() { PassOver = FetchTimeout };
+    private readonly ScheduleClock _clock = new() { PassOver = [FetchTimeout, Refusals.Window] };
     private readonly TestApp _app;
     private KeyVaultRefreshService? _refresh;
 

@@ -13,7 +13,7 @@ public sealed class KeyVaultStartTests
     {
         var vault = new ScriptedVault();
         // The read's own timeout is armed on the clock too; the loop's wait is the timer this test follows.
-        var clock = new ScheduleClock { PassOver = new KeyVaultOptions().FetchTimeout };
+        var clock = new ScheduleClock { PassOver = [new KeyVaultOptions().FetchTimeout] };
         vault.Hold();
         using var app = new TestApp(
             new Dictionary<string, string?>

@@ -1,5 +1,3 @@
-using TokenFunction.Tests.TestInfrastructure;
-
 namespace TokenFunction.Tests.Secrets;
 
 /// <summary>

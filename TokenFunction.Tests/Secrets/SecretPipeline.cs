@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using TokenFunction.Platform;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.TestInfrastructure;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tests.Secrets;
 
@@ -87,7 +88,7 @@ internal sealed class SecretPipeline : IAsyncDisposable
         settings ??= new PipelineSettings();
         var vault = await KeyVaultStandIn.StartAsync(identity.Certificate, identity.Identity);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Configuration(vault, settings)).Build();
-        var time = new ScheduleClock { PassOver = settings.FetchTimeout };
+        var time = new ScheduleClock { PassOver = [settings.FetchTimeout] };
         var trustingHandler = identity.Certificate.CreateTrustingHandler(identity.Proxy);
 
         var services = new ServiceCollection()

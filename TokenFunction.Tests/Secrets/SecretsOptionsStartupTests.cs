@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Secrets;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tests.Secrets;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using TokenFunction.Tests.TestInfrastructure;
 
 namespace TokenFunction.Tests.Secrets;
 
@@ -25,6 +24,17 @@ public sealed class StandInProtocolTests : IAsyncLifetime
         _identity = await ManagedIdentityStandIn.StartAsync();
         _vault = await KeyVaultStandIn.StartAsync(_certificate, _identity);
         _http = new HttpClient(_certificate.CreateTrustingHandler(_proxy));
+    }
+
+    /// <summary>The stand-ins know nothing of the app; the names they store a pair under are the app's defaults.</summary>
+    [Fact]
+    public void The_vault_stand_ins_store_a_pair_under_the_names_and_tag_the_app_reads()
+    {
+        var defaults = new TokenFunction.Secrets.KeyVaultOptions();
+
+        Assert.Equal(
+            (defaults.ApiKeySecretName, defaults.ApiSecretName, TokenFunction.Secrets.KeyVaultOptions.ApiKeyVersionTag),
+            (AzureStandIns.ApiKeySecretName, AzureStandIns.ApiSecretName, AzureStandIns.ApiKeyVersionTag));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class RefusalVolumeTests : IDisposable
         {
             for (var i = 0; i < 1700; i++)
             {
-                var request = FakeHttpRequestData.Create("GET", services: _app.Services);
+                var request = FakeHttpRequestData.Create("GET");
                 var response = await _app.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None));
                 statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
             }

@@ -117,7 +117,7 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_refusal_counts_on_the_refused_counter_with_its_status_and_code()
     {
-        var response = await SendAsync(FakeHttpRequestData.Create("GET", "/api/token?permissions=allow_everything", services: _bed.App.Services));
+        var response = await SendAsync(FakeHttpRequestData.Create("GET", "/api/token?permissions=allow_everything"));
         response.AssertProblem(HttpStatusCode.BadRequest, "permission_unknown");
 
         Flush();
@@ -133,8 +133,7 @@ public sealed class TelemetryPipelineTests : IAsyncLifetime
     private Task<ReadResponse> IssueTokenAsync() =>
         SendAsync(FakeHttpRequestData.Create("POST", "/api/token",
             System.Text.Encoding.UTF8.GetBytes($$"""{"roomId":"{{Room}}","participantId":"{{Participant}}"}"""),
-            [new("Content-Type", "application/json"), new("Authorization", CallerAuthorization), new("X-Forwarded-For", "203.0.113.9")],
-            _bed.App.Services));
+            [new("Content-Type", "application/json"), new("Authorization", CallerAuthorization), new("X-Forwarded-For", "203.0.113.9")]));
 
     private async Task<ReadResponse> SendAsync(FakeHttpRequestData request) =>
         ReadResponse.From(await _bed.App.InvokeAsync<IssueTokenFunction>(IssueTokenFunction.Name, request, f => f.RunAsync(request, CancellationToken.None)));

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
 namespace TokenFunction.Tests.TestInfrastructure;
@@ -29,29 +28,25 @@ public sealed class FakeHttpRequestData : HttpRequestData
 
     public override HttpResponseData CreateResponse() => new FakeHttpResponseData(FunctionContext);
 
+    /// <summary>A request for one invocation (<see cref="TestApp.InvokeAsync{TFunction}"/>), carrying that invocation's context.</summary>
     public static FakeHttpRequestData Create(
         string method,
         string pathAndQuery = "/api/token",
         byte[]? body = null,
-        IEnumerable<KeyValuePair<string, string>>? headers = null,
-        IServiceProvider? services = null)
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        var context = new Mock<FunctionContext>();
-        context.SetupGet(c => c.InvocationId).Returns(Guid.NewGuid().ToString());
-        // The invocation's services, as the worker provides them; by default none of the app's (no refusal is counted).
-        context.SetupGet(c => c.InstanceServices).Returns(services ?? NoServices);
-        context.SetupGet(c => c.Items).Returns(new Dictionary<object, object>());
+        var context = new InvocationContext();
         var headerCollection = new HttpHeadersCollection();
         foreach (var (name, value) in headers ?? [])
         {
             headerCollection.TryAddWithoutValidation(name, value);
         }
 
-        return new FakeHttpRequestData(context.Object, method, new Uri(new Uri("http://localhost:7071"), pathAndQuery),
+        var request = new FakeHttpRequestData(context, method, new Uri(new Uri("http://localhost:7071"), pathAndQuery),
             new MemoryStream(body ?? []), headerCollection);
+        context.Carry(request);
+        return request;
     }
-
-    private static readonly IServiceProvider NoServices = new ServiceCollection().BuildServiceProvider();
 
     public static FakeHttpRequestData Json(string json, string method = "POST", string contentType = "application/json") =>
         Create(method, body: Encoding.UTF8.GetBytes(json), headers: [new("Content-Type", contentType)]);

@@ -1,4 +1,3 @@
-using TokenFunction.Tests.TestInfrastructure.FunctionsHost;
 
 namespace TokenFunction.Tests.TestInfrastructure;
 
@@ -8,10 +7,10 @@ namespace TokenFunction.Tests.TestInfrastructure;
 /// </summary>
 public abstract class FunctionsHostFixture : IAsyncLifetime
 {
-    private FunctionsHost.FunctionsHost? _host;
+    private FunctionsHost? _host;
     private HttpClient? _client;
 
-    public FunctionsHost.FunctionsHost Host => _host ?? throw new InvalidOperationException("The fixture has not started.");
+    public FunctionsHost Host => _host ?? throw new InvalidOperationException("The fixture has not started.");
 
     /// <summary>A client for the app's routes (http://localhost/api/...); no function key attached.</summary>
     public HttpClient Client => _client ?? throw new InvalidOperationException("The fixture has not started.");
@@ -25,7 +24,7 @@ public abstract class FunctionsHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var options = await CreateOptionsAsync().ConfigureAwait(false);
-        _host = await FunctionsHost.FunctionsHost.StartAsync(options).ConfigureAwait(false);
+        _host = await FunctionsHost.StartAsync(options).ConfigureAwait(false);
         _client = _host.CreateClient();
     }
 

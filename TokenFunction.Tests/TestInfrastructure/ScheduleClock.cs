@@ -35,13 +35,14 @@ internal sealed class ScheduleClock(DateTimeOffset start) : TimeProvider
     }
 
     /// <summary>
-    /// Timers of this length are passed over by <see cref="NextTimerAsync()"/>: the bound a read puts on itself
-    /// (Key Vault's fetch timeout), armed beside the waits a test follows. Give it a length no wait has.
+    /// Timers of these lengths are passed over by <see cref="NextTimerAsync()"/>: those armed beside the waits a test
+    /// follows, such as the bound a read puts on itself (Key Vault's fetch timeout) or the refusal summary's window
+    /// (armed when the app writes its first answer). Give them lengths no followed wait has.
     /// </summary>
-    public TimeSpan? PassOver { get; init; }
+    public IReadOnlyCollection<TimeSpan> PassOver { get; init; } = [];
 
     /// <summary>The due time of the next timer armed but <see cref="PassOver"/> (bounded only against a hang).</summary>
-    public Task<TimeSpan> NextTimerAsync() => NextTimerAsync(due => due != PassOver, CancellationToken.None);
+    public Task<TimeSpan> NextTimerAsync() => NextTimerAsync(due => !PassOver.Contains(due), CancellationToken.None);
 
     /// <summary>The due time of the next timer armed that <paramref name="which"/> selects; others armed before it are passed over.</summary>
     public async Task<TimeSpan> NextTimerAsync(Func<TimeSpan, bool> which, CancellationToken cancellationToken)

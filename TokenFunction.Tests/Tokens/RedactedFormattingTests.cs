@@ -1,7 +1,6 @@
 using System.Text.Json;
-using TokenFunction.Secrets;
 using TokenFunction.Tokens;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tests.Tokens;
 
@@ -20,6 +19,14 @@ public sealed class RedactedFormattingTests
         var issued = new IssuedToken(Token, "jti-1", Expires.AddMinutes(-5), Expires, null!);
 
         Assert.Equal("IssuedToken(jti: jti-1, expires: 2026-11-30T12:05:00.0000000+00:00, token redacted)", $"{issued}");
+    }
+
+    [Fact]
+    public void A_signed_token_shows_its_id_and_expiry_only()
+    {
+        var signed = new SignedToken(Token, "jti-3", Expires.AddMinutes(-5), Expires);
+
+        Assert.Equal("SignedToken(jti: jti-3, expires: 2026-11-30T12:05:00.0000000+00:00, token redacted)", $"{signed}");
     }
 
     [Fact]

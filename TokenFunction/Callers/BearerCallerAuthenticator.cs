@@ -67,16 +67,19 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
             };
         }
 
-        if (CallerTokenHeader.Refusal(token.Value) is { } headerRefusal)
+        using var parts = CallerTokenFormat.Read(token.Value, out var formatRefusal);
+        if ((parts is null ? formatRefusal : CallerTokenHeader.Refusal(parts.Header)) is { } refusal)
         {
-            LogRefused(clientAddress, headerRefusal, null);
-            return BearerChallenge.InvalidToken(headerRefusal);
+            LogRefused(clientAddress, refusal, null);
+            return BearerChallenge.InvalidToken(refusal);
         }
 
         var result = await _handler.ValidateTokenAsync(token.Value, _parameters);
         if (!result.IsValid)
         {
-            var reason = result.Exception is SecurityTokenMalformedException or ArgumentException && _claims.ParticipantClaimRefusalOfUnreadable(token.Value) is { } claim
+            // Microsoft.IdentityModel reads sub itself and calls a token malformed whose sub is a boolean, object or
+            // array: the caller learns which claim is wrong, read from the payload parsed above for the reason only.
+            var reason = result.Exception is SecurityTokenMalformedException or ArgumentException && _claims.ReadParticipantId(parts!.Payload).Refusal is { } claim
                 ? claim
                 : TokenRefusalReasons.Describe(result.Exception, _options);
             var failure = result.Exception?.GetType();
@@ -84,13 +87,12 @@ internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator
             return BearerChallenge.InvalidToken(reason);
         }
 
-        using var payload = CallerClaimReader.ReadPayload((JsonWebToken)result.SecurityToken);
-        var participantId = _claims.ReadParticipantId(payload.RootElement);
-        var roles = _claims.ReadRoles(payload.RootElement);
-        if ((participantId.Refusal ?? roles.Refusal) is { } refusal)
+        var participantId = _claims.ReadParticipantId(parts!.Payload);
+        var roles = _claims.ReadRoles(parts.Payload);
+        if ((participantId.Refusal ?? roles.Refusal) is { } claimRefusal)
         {
-            LogRefused(clientAddress, refusal, null);
-            return BearerChallenge.InvalidToken(refusal);
+            LogRefused(clientAddress, claimRefusal, null);
+            return BearerChallenge.InvalidToken(claimRefusal);
         }
 
         return CallerIdentity.Authenticated(participantId.Value!, roles.Value!, clientAddress);

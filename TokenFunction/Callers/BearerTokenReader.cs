@@ -11,6 +11,8 @@ internal static class BearerTokenReader
     /// <summary>Real caller tokens are a few kilobytes; anything far larger is refused before it is parsed.</summary>
     public const int MaxTokenLength = 16 * 1024;
 
+    private static readonly char[] OptionalWhiteSpace = [' ', '\t'];
+
     public static Outcome<string> Read(HttpHeadersCollection headers)
     {
         if (!headers.TryGetValues("Authorization", out var values) || values.ToArray() is not [var value])
@@ -21,7 +23,7 @@ internal static class BearerTokenReader
         }
 
         // Header values arrive trimmed, so "Bearer " with nothing after it is "Bearer".
-        if (value.Trim().Equals(Scheme.Trim(), StringComparison.OrdinalIgnoreCase))
+        if (value.Trim(OptionalWhiteSpace).Equals(Scheme.Trim(), StringComparison.OrdinalIgnoreCase))
         {
             return BearerChallenge.Missing("The Authorization header holds no token after 'Bearer'.");
         }
@@ -31,7 +33,9 @@ internal static class BearerTokenReader
             return BearerChallenge.Missing("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'.");
         }
 
-        var token = value[Scheme.Length..].Trim();
+        // RFC 6750 (2.1): one or more spaces after the scheme, and HTTP's optional white space (space, tab) at the
+        // end. Nothing else is taken off: any other character is part of the token, and judged with it.
+        var token = value[Scheme.Length..].Trim(OptionalWhiteSpace);
         return token.Length > MaxTokenLength
             ? BearerChallenge.InvalidToken($"the token is longer than {MaxTokenLength} characters")
             : token;

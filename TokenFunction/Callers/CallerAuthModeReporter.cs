@@ -10,7 +10,8 @@ internal sealed partial class CallerAuthModeReporter(
     IOptions<CallerAuthOptions> callerAuth,
     IOptions<RateLimitOptions> rateLimit,
     HostingPlatform platform,
-    ILogger<CallerAuthModeReporter> logger) : IHostedService
+    ILogger<CallerAuthModeReporter> logger,
+    SharedBucketNames? sharedBuckets = null) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +30,16 @@ internal sealed partial class CallerAuthModeReporter(
         }
 
         var limit = rateLimit.Value;
-        LogRateLimit(limit.Burst, limit.TokensPerPeriod, limit.ReplenishmentPeriod);
+        if (sharedBuckets is null)
+        {
+            LogRateLimit(limit.Burst, limit.TokensPerPeriod, limit.ReplenishmentPeriod);
+        }
+        else
+        {
+            LogSharedRateLimit(limit.Burst, limit.TokensPerPeriod, limit.ReplenishmentPeriod, limit.Redis.Host!, limit.Redis.Port,
+                limit.Redis.Authentication, sharedBuckets.Prefix, limit.Redis.CheckTimeout);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -50,4 +60,9 @@ internal sealed partial class CallerAuthModeReporter(
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information,
         Message = "Rate limit per caller and per instance: bursts of {Burst}, {TokensPerPeriod} per {ReplenishmentPeriod}")]
     private partial void LogRateLimit(int burst, int tokensPerPeriod, TimeSpan replenishmentPeriod);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information,
+        Message = "Rate limit per caller, shared by every instance through Redis {Host}:{Port} (authentication {Authentication}, buckets {KeyPrefix}:*): bursts of {Burst}, {TokensPerPeriod} per {ReplenishmentPeriod}; a check slower than {CheckTimeout} or failing falls back to the instance's own buckets")]
+    private partial void LogSharedRateLimit(int burst, int tokensPerPeriod, TimeSpan replenishmentPeriod, string host, int port,
+        SharedRateLimitAuthentication authentication, string keyPrefix, TimeSpan checkTimeout);
 }

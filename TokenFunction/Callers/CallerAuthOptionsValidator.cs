@@ -16,6 +16,13 @@ internal sealed class CallerAuthOptionsValidator(HostingPlatform platform) : IVa
     public ValidateOptionsResult Validate(string? name, CallerAuthOptions options)
     {
         var failures = options.HasAuthority ? CheckAuthenticated(options) : CheckAnonymous(options);
+
+        // Checked in both modes: a wrong value stops the app now rather than on the day an authority is set.
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > MaxClockSkew)
+        {
+            failures.Add($"{Key(nameof(options.ClockSkew))} must be from 00:00:00 to {MaxClockSkew}; it is {options.ClockSkew}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -65,11 +72,6 @@ internal sealed class CallerAuthOptionsValidator(HostingPlatform platform) : IVa
         if (string.IsNullOrWhiteSpace(options.RolesClaim))
         {
             failures.Add($"{Key(nameof(options.RolesClaim))} must name a claim, such as roles or groups.");
-        }
-
-        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > MaxClockSkew)
-        {
-            failures.Add($"{Key(nameof(options.ClockSkew))} must be from 00:00:00 to {MaxClockSkew}; it is {options.ClockSkew}.");
         }
 
         foreach (var (role, grant) in options.Roles)

@@ -1,12 +1,10 @@
 using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Callers;
 
 /// <summary>
-/// Reads the caller's participant id and roles from a validated token's JSON payload, where
+/// Reads the caller's participant id and roles from a validated token's JSON payload (as <see cref="CallerTokenFormat"/> read it), where
 /// CallerAuth:ParticipantIdClaim and CallerAuth:RolesClaim say. A configured name is a claim name or a path
 /// with dots into nested objects: at every level the longest member name that matches wins, so a whole
 /// name comes first (Auth0's <c>https://example.com/roles</c>) and a path reaches nested claims
@@ -15,9 +13,6 @@ namespace TokenFunction.Callers;
 /// </summary>
 internal sealed class CallerClaimReader(CallerAuthOptions options)
 {
-    /// <summary>The payload as JSON, exactly as signed: JsonWebToken's own claim views flatten arrays and turn numbers into strings.</summary>
-    public static JsonDocument ReadPayload(JsonWebToken token) => JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
-
     /// <summary>A JSON string usable as a participant id; a number, null or anything else is refused.</summary>
     public ClaimRead<string> ReadParticipantId(JsonElement payload)
     {
@@ -36,30 +31,6 @@ internal sealed class CallerClaimReader(CallerAuthOptions options)
         return Identifiers.ParticipantId.IsValid(participantId)
             ? ClaimRead<string>.Found(participantId)
             : ClaimRead<string>.Refused($"its '{name}' claim is not usable as a participant id ({Identifiers.ParticipantId.Description})");
-    }
-
-    /// <summary>
-    /// Microsoft.IdentityModel reads <c>sub</c> itself and calls a token whose <c>sub</c> is a boolean, object or array
-    /// malformed. For such a token, the reason this reader gives for its participant claim, so the caller learns
-    /// which claim is wrong; null when that is not why. Read from the unverified payload, for the reason only.
-    /// </summary>
-    public string? ParticipantClaimRefusalOfUnreadable(string token)
-    {
-        var parts = token.Split('.');
-        if (parts.Length != 3)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
-            return ReadParticipantId(payload.RootElement).Refusal;
-        }
-        catch (Exception exception) when (exception is FormatException or ArgumentException or JsonException or InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     /// <summary>

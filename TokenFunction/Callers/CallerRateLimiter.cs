@@ -7,8 +7,9 @@ namespace TokenFunction.Callers;
 /// <summary>
 /// One token bucket per caller (<see cref="CallerIdentity.RateLimitKey"/>), in this instance's memory, shared by every
 /// endpoint behind <see cref="CallerGate"/>: a caller has one budget, not one per route to spread a flood across.
+/// The default, and the shared limiter's fallback while Redis does not answer.
 /// </summary>
-internal sealed class CallerRateLimiter : IDisposable
+internal sealed class CallerRateLimiter : ICallerRateLimiter, IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
     private readonly RateLimitOptions _options;
@@ -30,8 +31,10 @@ internal sealed class CallerRateLimiter : IDisposable
         _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => bucket));
     }
 
-    /// <returns>Null when the caller may go on; otherwise the 429 problem with Retry-After.</returns>
-    public ApiProblem? TryAcquire(CallerIdentity caller)
+    /// <summary>Decided at once in memory (the runtime's token bucket), so it completes synchronously.</summary>
+    public ValueTask<ApiProblem?> AcquireAsync(CallerIdentity caller, CancellationToken cancellationToken) => ValueTask.FromResult(TryAcquire(caller));
+
+    private ApiProblem? TryAcquire(CallerIdentity caller)
     {
         using var lease = _limiter.AttemptAcquire(caller.RateLimitKey);
         if (lease.IsAcquired)
@@ -39,12 +42,7 @@ internal sealed class CallerRateLimiter : IDisposable
             return null;
         }
 
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _options.ReplenishmentPeriod;
-        return new ApiProblem(ErrorCodes.RateLimited,
-            $"Too many requests from this caller: at most {_options.Burst} at once and {_options.TokensPerPeriod} per {_options.ReplenishmentPeriod}. Retry after the Retry-After header's seconds.")
-        {
-            RetryAfter = retryAfter,
-        };
+        return RateLimitRefusal.Create(_options, lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _options.ReplenishmentPeriod);
     }
 
     public void Dispose() => _limiter.Dispose();

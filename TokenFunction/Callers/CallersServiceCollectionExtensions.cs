@@ -26,6 +26,7 @@ internal static class CallersServiceCollectionExtensions
         services.TryAddSingleton<HostingPlatform>();
         services.AddSingleton<ClientAddressReader>();
         services.AddSingleton<CallerRateLimiter>();
+        services.AddSingleton<ICallerRateLimiter>(sp => sp.GetRequiredService<CallerRateLimiter>());
         services.AddSingleton<CallerGate>();
         services.AddHostedService<CallerAuthModeReporter>();
 

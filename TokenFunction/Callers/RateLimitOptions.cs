@@ -2,8 +2,8 @@ namespace TokenFunction.Callers;
 
 /// <summary>
 /// A token bucket per caller: up to <see cref="Burst"/> requests at once, refilled by
-/// <see cref="TokensPerPeriod"/> every <see cref="ReplenishmentPeriod"/>. Kept in each instance's memory:
-/// with N instances a caller can get up to N times the rate.
+/// <see cref="TokensPerPeriod"/> every <see cref="ReplenishmentPeriod"/>. Kept in each instance's memory (with N
+/// instances a caller can get up to N times the rate) unless <see cref="Redis"/> names a cache they all share.
 /// </summary>
 internal sealed class RateLimitOptions
 {
@@ -23,4 +23,7 @@ internal sealed class RateLimitOptions
     /// whatever the client sent and are never trusted.
     /// </summary>
     public int TrustedProxyHops { get; set; }
+
+    /// <summary>One bucket per caller for every instance, in Redis; unset: each instance's own memory.</summary>
+    public SharedRateLimitOptions Redis { get; set; } = new();
 }

@@ -10,7 +10,7 @@ namespace TokenFunction.Functions;
 /// <c>GET /api/health</c> (anonymous): 200 when tokens can be signed and callers verified, 503 with a reason code
 /// otherwise. Anyone can ask, so it names no backend, failure or setting: those are in the log.
 /// </summary>
-public sealed class HealthFunction(HealthProbe probe)
+public sealed class HealthFunction(HealthProbe probe, ApiResponses answers)
 {
     public const string Name = "Health";
 
@@ -22,11 +22,11 @@ public sealed class HealthFunction(HealthProbe probe)
     {
         if (!HttpMethods.Is(request, HttpMethods.Get))
         {
-            return ApiResponses.ProblemAsync(request, ApiProblem.MethodNotAllowed(request.Method, HttpMethods.Get));
+            return answers.ProblemAsync(request, ApiProblem.MethodNotAllowed(request.Method, HttpMethods.Get));
         }
 
         var health = probe.Check();
-        return ApiResponses.JsonAsync(request, health.IsHealthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
+        return answers.JsonAsync(request, health.IsHealthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
             health, ResponseJsonContext.Default.HealthResponse);
     }
 }

@@ -8,7 +8,7 @@ using TokenFunction.Tokens;
 namespace TokenFunction.Functions;
 
 /// <summary><c>GET|POST /api/token</c>: a short-lived VideoSDK token for the caller.</summary>
-public sealed class IssueTokenFunction(TokenIssuer issuer)
+public sealed class IssueTokenFunction(TokenIssuer issuer, AdmittedCaller caller, ApiResponses answers)
 {
     public const string Name = "Token";
 
@@ -19,6 +19,7 @@ public sealed class IssueTokenFunction(TokenIssuer issuer)
     // No method list on the trigger: any other method reaches the function and gets a 405 problem
     // with an Allow header, instead of the platform's bare 404.
     [Function(Name)]
+    [AdmitCaller]
     public async Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, Route = "token")] HttpRequestData request,
         CancellationToken cancellationToken)
@@ -26,15 +27,15 @@ public sealed class IssueTokenFunction(TokenIssuer issuer)
         var parsed = await TokenRequestReader.ReadAsync(request, cancellationToken);
         if (!parsed.Succeeded)
         {
-            return await ApiResponses.ProblemAsync(request, parsed.Problem);
+            return await answers.ProblemAsync(request, parsed.Problem);
         }
 
-        var issued = await issuer.IssueAsync(parsed.Value, CallerAdmissionMiddleware.CallerOf(request), cancellationToken);
+        var issued = await issuer.IssueAsync(parsed.Value, caller.Identity, cancellationToken);
         if (!issued.Succeeded)
         {
-            return await ApiResponses.ProblemAsync(request, issued.Problem);
+            return await answers.ProblemAsync(request, issued.Problem);
         }
 
-        return await ApiResponses.JsonAsync(request, HttpStatusCode.OK, TokenResponse.From(issued.Value), ResponseJsonContext.Default.TokenResponse);
+        return await answers.JsonAsync(request, HttpStatusCode.OK, TokenResponse.From(issued.Value), ResponseJsonContext.Default.TokenResponse);
     }
 }

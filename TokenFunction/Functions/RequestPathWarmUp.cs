@@ -6,7 +6,6 @@ using TokenFunction.Callers;
 using TokenFunction.Http;
 using TokenFunction.Secrets;
 using TokenFunction.Tokens;
-using TokenFunction.Tokens.Jwt;
 using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Functions;
@@ -100,7 +99,7 @@ internal sealed partial class RequestPathWarmUp(
         var grant = decided.Succeeded ? decided.Value : new TokenGrant([Permissions.AllowJoin], null, null, TimeSpan.FromMinutes(1));
 
         var throwaway = new SigningCredentials("warm-up", Convert.ToHexString(RandomNumberGenerator.GetBytes(SigningCredentials.MinimumSecretBytes)));
-        var token = minter.Mint(grant, throwaway);
+        var token = IssuedToken.Mint(minter, grant, throwaway);
         JsonSerializer.SerializeToUtf8Bytes(TokenResponse.From(token), ResponseJsonContext.Default.TokenResponse);
     }
 

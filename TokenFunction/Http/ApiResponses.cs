@@ -1,27 +1,33 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.DependencyInjection;
 using TokenFunction.Problems;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Http;
 
 /// <summary>Writes the API's JSON answers. Every answer is uncacheable: tokens and refusals are per caller and per moment.</summary>
-internal static class ApiResponses
+/// <remarks>Public only because the function classes' constructors take it; built by the composition, not by DI's activator.</remarks>
+public sealed class ApiResponses
 {
-    public const string ProblemContentType = "application/problem+json";
-    public const string JsonContentType = "application/json; charset=utf-8";
+    internal const string ProblemContentType = "application/problem+json";
+    internal const string JsonContentType = "application/json; charset=utf-8";
 
-    public static Task<HttpResponseData> JsonAsync<T>(HttpRequestData request, HttpStatusCode status, T body, JsonTypeInfo<T> typeInfo) =>
+    private readonly Refusals _refusals;
+
+    internal ApiResponses(Refusals refusals) => _refusals = refusals;
+
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Functions write every answer through the one writer they are given.")]
+    internal Task<HttpResponseData> JsonAsync<T>(HttpRequestData request, HttpStatusCode status, T body, JsonTypeInfo<T> typeInfo) =>
         WriteAsync(request, status, JsonContentType, JsonSerializer.SerializeToUtf8Bytes(body, typeInfo));
 
     /// <summary>The refusal as problem+json; every refusal passes here, so here it is counted (and logged in summary, see <see cref="Refusals"/>).</summary>
-    public static async Task<HttpResponseData> ProblemAsync(HttpRequestData request, ApiProblem problem)
+    internal async Task<HttpResponseData> ProblemAsync(HttpRequestData request, ApiProblem problem)
     {
-        request.FunctionContext.InstanceServices.GetService<Refusals>()?.Record(problem);
+        _refusals.Record(problem);
         var document = new ProblemDocument(
             problem.Error.Type,
             problem.Error.Title,

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Unicode;
+using TokenFunction.Json;
 using TokenFunction.Problems;
 
 namespace TokenFunction.Http;
@@ -10,13 +10,6 @@ namespace TokenFunction.Http;
 /// </summary>
 internal static class JsonObjectBody
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        MaxDepth = HttpLimits.MaxJsonDepth,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-    };
-
     /// <summary>
     /// Reads <paramref name="body"/> into <typeparamref name="T"/>, starting from <paramref name="empty"/> (also the
     /// answer for an empty body). <paramref name="readField"/> sees each distinct field once and returns the updated value.
@@ -28,55 +21,41 @@ internal static class JsonObjectBody
             return empty;
         }
 
-        // JsonDocument checks UTF-8 only as strings are read; refuse bad bytes up front, as malformed JSON.
-        if (!Utf8.IsValid(body.Span))
+        using var read = StrictJson.ReadObject(body, HttpLimits.MaxJsonDepth);
+        if (Refusal(read) is { } refusal)
         {
-            return new ApiProblem(ErrorCodes.MalformedJson, "The body is not valid UTF-8.");
+            return refusal;
         }
 
-        JsonDocument document;
-        try
+        var errors = new List<FieldError>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var value = empty;
+        foreach (var property in read.Root.EnumerateObject())
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
-        }
-        catch (JsonException exception)
-        {
-            return new ApiProblem(ErrorCodes.MalformedJson,
-                $"The body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}) or is nested deeper than {HttpLimits.MaxJsonDepth} levels.");
-        }
-
-        using (document)
-        {
-            // Before any name or value is read: afterwards every string decodes, wherever it stands.
-            if (!JsonStrings.AreWellFormed(body.Span))
+            if (seen.Add(property.Name))
             {
-                return new ApiProblem(ErrorCodes.MalformedJson,
-                    "A string in the body is not well-formed Unicode (an escaped lone surrogate such as \\ud800).");
+                value = readField(value, property, errors);
             }
-
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            else
             {
-                return new ApiProblem(ErrorCodes.MalformedJson, "The body must be a JSON object.");
+                errors.Add(Error(ErrorCodes.DuplicateField, property.Name, $"Field {Describe.Value(property.Name)} appears more than once."));
             }
-
-            var errors = new List<FieldError>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var value = empty;
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (seen.Add(property.Name))
-                {
-                    value = readField(value, property, errors);
-                }
-                else
-                {
-                    errors.Add(Error(ErrorCodes.DuplicateField, property.Name, $"Field {Describe.Value(property.Name)} appears more than once."));
-                }
-            }
-
-            return errors.Count > 0 ? ApiProblem.ForFields(errors) : value;
         }
+
+        return errors.Count > 0 ? ApiProblem.ForFields(errors) : value;
     }
+
+    private static ApiProblem? Refusal(StrictJsonRead read) => read.Defect switch
+    {
+        StrictJsonDefect.None => null,
+        StrictJsonDefect.NotUtf8 => new ApiProblem(ErrorCodes.MalformedJson, "The body is not valid UTF-8."),
+        StrictJsonDefect.NotJson => new ApiProblem(ErrorCodes.MalformedJson,
+            $"The body is not valid JSON (line {read.Line}, byte {read.BytePositionInLine}) or is nested deeper than {HttpLimits.MaxJsonDepth} levels."),
+        StrictJsonDefect.DataAfterValue => new ApiProblem(ErrorCodes.MalformedJson, "The body holds more than one JSON value: nothing may follow the object but white space."),
+        StrictJsonDefect.IllFormedString => new ApiProblem(ErrorCodes.MalformedJson,
+            "A string in the body is not well-formed Unicode (an escaped lone surrogate such as \\ud800)."),
+        _ => new ApiProblem(ErrorCodes.MalformedJson, "The body must be a JSON object."),
+    };
 
     public static string? ReadString(JsonProperty property, List<FieldError> errors)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Specialized;
 using TokenFunction.Problems;
 using TokenFunction.Tokens;
 
@@ -14,38 +13,35 @@ internal static class TokenRequestQueryParser
     /// For POST: the body is the only source of fields, so any query parameter is refused rather than
     /// silently ignored or merged.
     /// </summary>
-    public static IReadOnlyList<FieldError> FieldsIn(NameValueCollection query) =>
-        query.AllKeys
-            .Select(key => key ?? query[key] ?? string.Empty)
+    public static IReadOnlyList<FieldError> FieldsIn(IReadOnlyList<QueryParameter> query) =>
+        query.Select(parameter => parameter.Name).Distinct(StringComparer.Ordinal)
             .Select(name => new FieldError(name, ErrorCodes.UnknownField.Code,
                 $"Query parameter {Describe.Value(name)} is not accepted with POST; send token fields in the JSON body."))
             .ToArray();
 
-    public static Outcome<TokenRequest> Parse(NameValueCollection query)
+    public static Outcome<TokenRequest> Parse(IReadOnlyList<QueryParameter> query)
     {
         var errors = new List<FieldError>();
         var request = TokenRequest.Empty;
 
-        foreach (var key in query.AllKeys)
+        foreach (var named in query.GroupBy(parameter => parameter.Name, StringComparer.Ordinal))
         {
-            // "?foo" (no '=') arrives as a null key whose value is the name.
-            var name = key ?? query[key] ?? string.Empty;
-            var values = query.GetValues(key) ?? [];
-
-            if (key is null || !TokenRequestFields.All.Contains(key))
+            var name = named.Key;
+            // A name without "=" carries no value: it names no field.
+            if (!TokenRequestFields.All.Contains(name, StringComparer.Ordinal) || named.Any(parameter => parameter.Value is null))
             {
                 errors.Add(new FieldError(name, ErrorCodes.UnknownField.Code,
                     $"Unknown query parameter {Describe.Value(name)}; expected {string.Join(", ", TokenRequestFields.All)}."));
                 continue;
             }
 
-            if (values.Length != 1)
+            if (named.Count() != 1)
             {
-                errors.Add(new FieldError(key, ErrorCodes.DuplicateField.Code, $"Query parameter '{key}' appears more than once."));
+                errors.Add(new FieldError(name, ErrorCodes.DuplicateField.Code, $"Query parameter '{name}' appears more than once."));
                 continue;
             }
 
-            request = Apply(request, key, values[0], errors);
+            request = Apply(request, name, named.Single().Value!, errors);
         }
 
         return errors.Count > 0 ? ApiProblem.ForFields(errors) : request;
@@ -56,9 +52,10 @@ internal static class TokenRequestQueryParser
         switch (key)
         {
             case TokenRequestFields.Permissions:
+                // Split at commas and nothing else: " allow_join" is no permission here, as it is none in a JSON body.
                 return request with
                 {
-                    Permissions = value.Length == 0 ? [] : value.Split(',').Select(p => (string?)p.Trim()).ToArray(),
+                    Permissions = value.Length == 0 ? [] : value.Split(',').Select(p => (string?)p).ToArray(),
                 };
             case TokenRequestFields.RoomId:
                 return request with { RoomId = value };

@@ -11,14 +11,14 @@ internal static class TokenRequestReader
 
     public static async Task<Outcome<TokenRequest>> ReadAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
-        if (request.Url.Query.Length > HttpLimits.MaxQueryLength)
+        if (QueryParameters.Length(request.Url) > HttpLimits.MaxQueryLength)
         {
             return new ApiProblem(ErrorCodes.QueryTooLong, $"The query string must be at most {HttpLimits.MaxQueryLength} characters.");
         }
 
         if (HttpMethods.Is(request, HttpMethods.Get))
         {
-            return TokenRequestQueryParser.Parse(request.Query);
+            return TokenRequestQueryParser.Parse(QueryParameters.Parse(request.Url.Query));
         }
 
         if (!HttpMethods.Is(request, HttpMethods.Post))
@@ -26,7 +26,7 @@ internal static class TokenRequestReader
             return ApiProblem.MethodNotAllowed(request.Method, AllowedMethods);
         }
 
-        var unexpectedQuery = TokenRequestQueryParser.FieldsIn(request.Query);
+        var unexpectedQuery = TokenRequestQueryParser.FieldsIn(QueryParameters.Parse(request.Url.Query));
         if (unexpectedQuery.Count > 0)
         {
             return ApiProblem.ForFields(unexpectedQuery);

@@ -70,6 +70,9 @@ internal static class ErrorCodes
         new("upstream_credentials_rejected", HttpStatusCode.BadGateway, "VideoSDK refused this service's credentials");
     public static readonly ErrorCode UpstreamError =
         new("upstream_error", HttpStatusCode.BadGateway, "VideoSDK failed");
+    /// <summary>VideoSDK answered, but not with what its API promises (a redirect, a room id outside the rules, another room): nothing of it is relayed.</summary>
+    public static readonly ErrorCode UpstreamInvalidAnswer =
+        new("upstream_invalid_answer", HttpStatusCode.BadGateway, "VideoSDK's answer was not usable");
     public static readonly ErrorCode UpstreamTimeout =
         new("upstream_timeout", HttpStatusCode.GatewayTimeout, "VideoSDK did not answer in time");
 
@@ -85,6 +88,6 @@ internal static class ErrorCodes
         CallerTokenInvalid, CallerAuthorityUnavailable, ParticipantMismatch, RoomRequired, RateLimited,
         SigningCredentialsUnavailable,
         RoomCreateNotAllowed, RoomNotFound, RoomRequestRejected, UpstreamRateLimited, UpstreamCredentialsRejected,
-        UpstreamError, UpstreamTimeout, InternalError,
+        UpstreamError, UpstreamInvalidAnswer, UpstreamTimeout, InternalError,
     ];
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using TokenFunction.Secrets;
 using TokenFunction.Problems;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Rooms;
 

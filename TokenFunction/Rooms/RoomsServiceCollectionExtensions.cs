@@ -38,6 +38,9 @@ internal static class RoomsServiceCollectionExtensions
                 // The pipeline's total timeout is the real bound; this is only a backstop behind it.
                 http.Timeout = rooms.TotalTimeout + TimeSpan.FromSeconds(5);
             })
+            // No redirects: a 3xx is an answer like any other (502), so the management token never goes anywhere
+            // but Rooms:VideoSdkBaseUrl and nothing is read from an address VideoSDK was not configured at.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<RoomsOptions>>().Value));
         return services;

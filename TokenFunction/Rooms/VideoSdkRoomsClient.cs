@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ExecutionRejectedException = Polly.ExecutionRejectedException;
@@ -37,7 +36,7 @@ public sealed partial class VideoSdkRoomsClient(
         // VideoSDK answers a repeated customRoomId with the existing room, so only then is a retry harmless;
         // without one, a retry after a lost answer would create a second room.
         message.Options.Set(RetrySafe, request.CustomRoomId is not null);
-        return SendAsync(message, RoomOperation.Create, cancellationToken);
+        return SendAsync(message, RoomOperation.Create(request.CustomRoomId), cancellationToken);
     }
 
     /// <summary><c>GET /v2/rooms/validate/{roomId}</c>; the id must already satisfy <see cref="VideoSdk.Identifiers.RoomId"/>.</summary>
@@ -82,12 +81,26 @@ public sealed partial class VideoSdkRoomsClient(
         {
             using var response = await http.SendAsync(message, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            // Redirects are not followed (the client is made so: the management token goes to Rooms:VideoSdkBaseUrl
+            // and nowhere else), and VideoSDK's API sends none: nothing such an answer says is relayed.
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                LogInvalidAnswer(operation.Name, $"it answered {(int)response.StatusCode}, a redirect, which is not followed");
+                return UpstreamFailure.InvalidAnswer(operation);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return UpstreamFailure.Map(operation, response.StatusCode, response.Headers.RetryAfter, body, timeProvider.GetUtcNow());
             }
 
-            return ReadRoom(body) ?? (Outcome<Room>)UpstreamFailure.UnreadableAnswer(operation);
+            if (VideoSdkAnswer.ReadRoom(body, operation, out var violation) is { } room)
+            {
+                return room;
+            }
+
+            LogInvalidAnswer(operation.Name, violation);
+            return UpstreamFailure.InvalidAnswer(operation);
         }
         catch (TimeoutRejectedException)
         {
@@ -105,23 +118,14 @@ public sealed partial class VideoSdkRoomsClient(
         }
     }
 
-    private static Room? ReadRoom(byte[] body)
-    {
-        try
-        {
-            var room = JsonSerializer.Deserialize(body, VideoSdkJsonContext.Default.VideoSdkRoom);
-            return string.IsNullOrEmpty(room?.RoomId) ? null : new Room(room.RoomId, room.CustomRoomId, room.Disabled ?? false);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "VideoSDK room {Operation} succeeded for room {RoomId}")]
     private partial void LogSucceeded(string operation, string roomId);
 
     // Debug: during a VideoSDK outage this would be a line per request; Refusals reports the outage in a few lines.
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "VideoSDK room {Operation} failed with {ErrorCode}: {Detail}")]
     private partial void LogFailed(string operation, string errorCode, string detail);
+
+    // A warning: VideoSDK's API never answers like this on its own; a proxy, a misrouted base URL or an attack is behind it.
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "VideoSDK's answer to room {Operation} was refused: {Violation}")]
+    private partial void LogInvalidAnswer(string operation, string violation);
 }

@@ -9,14 +9,7 @@ internal sealed record VideoSdkCreateRoomBody(
     [property: JsonPropertyName("webhook")] JsonElement? Webhook,
     [property: JsonPropertyName("autoCloseConfig")] JsonElement? AutoCloseConfig);
 
-/// <summary>The part of VideoSDK's room answer (create and validate alike) this service reads; other fields are ignored.</summary>
-internal sealed record VideoSdkRoom(
-    [property: JsonPropertyName("roomId")] string? RoomId,
-    [property: JsonPropertyName("customRoomId")] string? CustomRoomId,
-    [property: JsonPropertyName("disabled")] bool? Disabled);
-
 /// <summary>Compile-time JSON metadata for VideoSDK's REST API.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(VideoSdkCreateRoomBody))]
-[JsonSerializable(typeof(VideoSdkRoom))]
 internal sealed partial class VideoSdkJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Secrets;
 

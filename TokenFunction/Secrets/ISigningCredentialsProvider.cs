@@ -1,4 +1,5 @@
 using TokenFunction.Problems;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Secrets;
 

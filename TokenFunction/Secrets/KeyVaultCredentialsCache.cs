@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenFunction.Telemetry;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Secrets;
 

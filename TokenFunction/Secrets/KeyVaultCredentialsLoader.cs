@@ -1,5 +1,6 @@
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Options;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Secrets;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using static TokenFunction.Secrets.KeyVaultOptionsValidator;
 using TokenFunction.Platform;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Secrets;
 

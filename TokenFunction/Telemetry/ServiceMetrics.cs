@@ -22,6 +22,7 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _vaultRefreshFailures;
     private readonly Histogram<double> _videoSdkDuration;
     private readonly Counter<long> _openIdFetches;
+    private readonly Counter<long> _rateLimitFallbacks;
 
     // The factory owns (and disposes) the meter.
     public ServiceMetrics(IMeterFactory meterFactory)
@@ -39,6 +40,8 @@ public sealed class ServiceMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = UpstreamBuckets });
         _openIdFetches = _meter.CreateCounter<long>(TelemetryNames.OpenIdMetadataFetches, "{fetch}",
             "Fetches of the caller authority's OpenID discovery document and key set.");
+        _rateLimitFallbacks = _meter.CreateCounter<long>(TelemetryNames.RateLimitFallbacks, "{check}",
+            "Rate-limit checks decided by the instance's own bucket because the shared one (Redis) failed or was too slow, by failure class.");
     }
 
     public void TokenIssued(IReadOnlyList<string> permissions, bool roomBound, IReadOnlyList<string> grantedBy, bool bearerCaller) =>
@@ -102,6 +105,10 @@ public sealed class ServiceMetrics
             _openIdFetches.Add(1, new KeyValuePair<string, object?>(TelemetryNames.Attributes.ErrorType, failure));
         }
     }
+
+    /// <param name="failureClass">A short fixed name ("timeout", "connection"...), never a message.</param>
+    public void RateLimitFellBack(string failureClass) =>
+        _rateLimitFallbacks.Add(1, new KeyValuePair<string, object?>(TelemetryNames.Attributes.ErrorType, failureClass));
 
     private static string JoinSorted(IReadOnlyList<string> values) =>
         values.Count == 1 ? values[0] : string.Join(',', values.Order(StringComparer.Ordinal));

@@ -31,12 +31,13 @@ internal static class TelemetryNames
     public const string KeyVaultRefreshFailures = "token_function.key_vault.refresh.failures";
     public const string VideoSdkRequestDuration = "token_function.videosdk.request.duration";
     public const string OpenIdMetadataFetches = "token_function.openid.metadata.fetches";
+    public const string RateLimitFallbacks = "token_function.rate_limit.fallbacks";
 
     /// <summary>Every instrument, for the cross-check against infra/monitoring.</summary>
     public static IReadOnlyList<string> Instruments { get; } =
     [
         TokensIssued, RequestsRefused, MintDuration, SigningCredentialsAge, SigningCredentialsTimeToExpiry, KeyVaultRefreshFailures,
-        VideoSdkRequestDuration, OpenIdMetadataFetches,
+        VideoSdkRequestDuration, OpenIdMetadataFetches, RateLimitFallbacks,
     ];
 
     /// <summary>Attribute keys. Every value is drawn from a small, fixed or configured set: never an id, address or credential.</summary>

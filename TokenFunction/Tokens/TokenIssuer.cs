@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TokenFunction.Callers;
-using TokenFunction.Secrets;
 using TokenFunction.Problems;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tokens;
 
@@ -39,7 +39,7 @@ public sealed partial class TokenIssuer(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var issued = minter.Mint(decision.Value, lookup.Credentials);
+        var issued = IssuedToken.Mint(minter, decision.Value, lookup.Credentials);
         metrics.Minted(started);
         var grant = issued.Grant;
         metrics.TokenIssued(grant.Permissions, grant.RoomId is not null, grant.GrantedBy, bearerCaller: !caller.IsAnonymous);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenFunction.Tokens.Jwt;
+using TokenFunction.VideoSdk;
 
 namespace TokenFunction.Tokens;
 

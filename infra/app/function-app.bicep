@@ -44,6 +44,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   }
   properties: {
     serverFarmId: plan.id
+    // Key Vault references in app settings (the shared rate limit's key) resolve as the app's identity, which the
+    // vault grants Secrets User; without this the platform would look for a system-assigned identity.
+    keyVaultReferenceIdentity: identityId
     httpsOnly: true
     clientAffinityEnabled: false
     virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId

@@ -35,6 +35,7 @@ var metric = {
   refused: 'token_function.requests.refused'
   credentialsAge: 'token_function.signing_credentials.age'
   credentialsTimeToExpiry: 'token_function.signing_credentials.time_to_expiry'
+  rateLimitFallbacks: 'token_function.rate_limit.fallbacks'
 }
 
 var refusedWith = 'customMetrics | where name == "${metric.refused}"'
@@ -75,6 +76,13 @@ var alerts = [
     window: 'PT5M'
     description: 'VideoSDK refused this service\'s own credentials (upstream_credentials_rejected): the API key and secret in Key Vault do not match. Put the current pair from the VideoSDK dashboard into the vault.'
     query: '${refusedWith} | where tostring(customDimensions["error.type"]) == "upstream_credentials_rejected" | summarize Refused = sum(valueSum) | where Refused > 0'
+  }
+  {
+    name: 'rate-limit-fallback'
+    severity: 2
+    window: 'PT5M'
+    description: 'Rate-limit checks were decided by an instance\'s own bucket because the shared one (Redis) failed or was too slow: callers may get a burst per instance meanwhile. The workbook\'s fallback chart gives the class (connection, timeout, server_error); the instances return to the shared limit by themselves.'
+    query: 'customMetrics | where name == "${metric.rateLimitFallbacks}" | summarize Checks = sum(valueSum) | where Checks > 0'
   }
   {
     name: 'caller-refusal-spike'

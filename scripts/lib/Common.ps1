@@ -81,12 +81,14 @@ function Get-ExpiryDate {
     return [DateTimeOffset]::UtcNow.AddDays([int]$days).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [Globalization.CultureInfo]::InvariantCulture)
 }
 
+# $Expires empty: no expiry.
 function Set-VaultSecretFromFile([string] $Vault, [string] $Name, [string] $Value, [string] $Expires, [string[]] $Extra) {
     $file = [System.IO.Path]::GetTempFileName()
+    $expiry = if ($Expires) { @('--expires', $Expires) } else { @() }
     try {
         if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($file, [System.IO.UnixFileMode]'UserRead, UserWrite') }
         [System.IO.File]::WriteAllText($file, $Value)
-        $id = Invoke-AzSub keyvault secret set --vault-name $Vault --name $Name --file $file --encoding utf-8 --expires $Expires @Extra --query id --output tsv
+        $id = Invoke-AzSub keyvault secret set --vault-name $Vault --name $Name --file $file --encoding utf-8 @expiry @Extra --query id --output tsv
         if ($LASTEXITCODE -ne 0) { Stop-Hook "could not write $Name to $Vault" }
         return $id
     }
@@ -102,6 +104,13 @@ function Write-Credentials([string] $Vault, $Credentials) {
     $null = Set-VaultSecretFromFile $Vault $ApiSecretSecretName $Credentials.Secret $expires @('--tags', "$KeyVersionTag=$keyVersion")
     $days = if ($env:VIDEOSDK_SECRET_EXPIRY_DAYS) { $env:VIDEOSDK_SECRET_EXPIRY_DAYS } else { '365' }
     Write-Host "key vault: the pair expires on $expires (VIDEOSDK_SECRET_EXPIRY_DAYS=$days); rotate before then (scripts/rotate-videosdk-secret.ps1)"
+}
+
+# The shared rate limit's bucket-name key (RateLimit__Redis__KeySecret): 32 random bytes in base64, no expiry
+# (lib/common.sh says why).
+function Write-RateLimitKey([string] $Vault, [string] $Name) {
+    $null = Set-VaultSecretFromFile $Vault $Name ([Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))) '' @()
+    Write-Output "key vault: wrote $Name to ${Vault}: a random key that names the shared rate limit's buckets"
 }
 
 # One `az keyvault secret list`: Kind ok, rbac, isolated, firewall or other; the names, or the error text; the

@@ -124,6 +124,22 @@ write_credentials() {
     say "key vault: the pair expires on $expires (VIDEOSDK_SECRET_EXPIRY_DAYS=${VIDEOSDK_SECRET_EXPIRY_DAYS:-365}); rotate before then (scripts/rotate-videosdk-secret.sh)"
 }
 
+# Writes the shared rate limit's bucket-name key (RateLimit__Redis__KeySecret) as the secret $2: 32 random bytes in
+# base64 (44 characters), from the system's random source straight into a file only this user can read, so the value
+# is never in a variable, on a command line or in the output. No expiry: the key only keeps the cache's bucket names
+# from telling whose they are; a new version merely starts every caller's bucket afresh.
+write_rate_limit_key() {
+    old_umask=$(umask)
+    umask 077
+    value_file=$(mktemp)
+    on_exit remove_value_file
+    head -c 32 /dev/urandom | base64 | tr -d '\n' > "$value_file"
+    az_sub keyvault secret set --vault-name "$1" --name "$2" --file "$value_file" --encoding utf-8 --query id --output tsv > /dev/null
+    remove_value_file
+    umask "$old_umask"
+    say "key vault: wrote $2 to $1: a random key that names the shared rate limit's buckets"
+}
+
 remove_value_file() {
     if [ -n "${value_file:-}" ]; then
         rm -f "$value_file"

@@ -43,13 +43,20 @@ export function createValidator(document = loadContract()) {
     compiled.push([`#/components/schemas/${name}`, compile({ $ref: `#/components/schemas/${name}` }, name)]);
   }
   const responseValidators = new Map();
+  const requestValidators = new Map();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
+      const request = { parameters: new Map(), body: null, bodyRequired: operation.requestBody?.required === true };
+      requestValidators.set(operation.operationId, request);
       for (const parameter of operation.parameters ?? []) {
-        compiled.push([`${method} ${path} parameter ${parameter.name}`, compile(parameter.schema, `${method} ${path} ${parameter.name}`)]);
+        const validate = compile(parameter.schema, `${method} ${path} ${parameter.name}`);
+        compiled.push([`${method} ${path} parameter ${parameter.name}`, validate]);
+        request.parameters.set(parameter.name, { required: parameter.required === true, validate });
       }
       for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
-        compiled.push([`${method} ${path} request ${type}`, compile(media.schema, `${method} ${path} request`)]);
+        const validate = compile(media.schema, `${method} ${path} request`);
+        compiled.push([`${method} ${path} request ${type}`, validate]);
+        request.body = validate;
       }
       for (const [status, response] of Object.entries(operation.responses)) {
         const resolved = response.$ref ? resolve(document, response.$ref) : response;
@@ -64,6 +71,29 @@ export function createValidator(document = loadContract()) {
 
   return {
     compiled,
+    // A request as typed values ({operationId, parameters: {name: value}, body}, body absent when none is sent)
+    // against the operation's parameter and body schemas; errors as strings, none when valid.
+    validateRequest({ operationId, parameters = {}, body }) {
+      const request = requestValidators.get(operationId);
+      if (!request) return [`${operationId} is not documented`];
+      const errors = [];
+      for (const [name, value] of Object.entries(parameters)) {
+        const parameter = request.parameters.get(name);
+        if (!parameter) errors.push(`parameter ${name} is not documented`);
+        else if (!parameter.validate(value)) errors.push(...parameter.validate.errors.map((e) => `${name}${e.instancePath} ${e.message}`));
+      }
+      for (const [name, parameter] of request.parameters) {
+        if (parameter.required && !(name in parameters)) errors.push(`parameter ${name} is required`);
+      }
+      if (body === undefined) {
+        if (request.bodyRequired) errors.push("a body is required");
+      } else if (!request.body) {
+        errors.push("no body is documented");
+      } else if (!request.body(body)) {
+        errors.push(...request.body.errors.map((e) => `body${e.instancePath} ${e.message}`));
+      }
+      return errors;
+    },
     // The body of an answer against the schema its status documents; errors as strings, none when valid.
     validateAnswer({ method, path, status, contentType, body }) {
       const documented = responseValidators.get(`${method} ${path} ${status}`);

@@ -99,8 +99,15 @@ public sealed class FakeAzureClis : IDisposable
             esac ;;
           "group exists") echo false ;;
           "group create") : ;;
-          # Azure Resource Manager lists a vault's secrets (names, no values) whatever the vault's network rules.
-          "rest "*) ls "$state/vault" ;;
+          "rest "*)
+            case $all in
+              # The app is asked to resolve its Key Vault references again.
+              *"/config/configreferences/appsettings/refresh?"*)
+                if [ -n "${FAKE_REFRESH_FAILS:-}" ]; then echo "(AuthorizationFailed) The client does not have authorization to perform action" >&2; exit 1; fi
+                printf '%s\n' "$all" >> "$state/refreshes" ;;
+              # Azure Resource Manager lists a vault's secrets (names, no values) whatever the vault's network rules.
+              *) ls "$state/vault" ;;
+            esac ;;
           "keyvault secret")
             data_plane
             case $three in
@@ -145,6 +152,7 @@ public sealed class FakeAzureClis : IDisposable
         "AZURE_KEY_VAULT_NAME", "KEY_VAULT_NAME", "KEY_VAULT_ON_DELETED", "AZURE_RESOURCE_GROUP", "AZURE_LOCATION",
         "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS", "VIDEOSDK_API_KEY", "VIDEOSDK_API_SECRET",
         "VIDEOSDK_SECRET_EXPIRY_DAYS", "TOKEN_ENDPOINT_URL", "NETWORK_ISOLATION", "SMOKE_TIMEOUT_SECONDS", "SMOKE_INTERVAL_SECONDS",
+        "GLOBAL_RATE_LIMIT", "RATE_LIMIT_KEY_SECRET_NAME", "FUNCTION_APP_NAME",
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("fake-azure-").FullName;
@@ -201,6 +209,10 @@ public sealed class FakeAzureClis : IDisposable
 
     public bool Recovered => File.Exists(Path.Combine(State, "recovered"));
 
+    /// <summary>Each request (its az arguments) that asked the app to resolve its Key Vault references again.</summary>
+    public IReadOnlyList<string> ReferenceRefreshes =>
+        File.Exists(Path.Combine(State, "refreshes")) ? File.ReadAllLines(Path.Combine(State, "refreshes")) : [];
+
     /// <summary>The expiry az was given for the secret's last write (--expires), if any.</summary>
     public DateTimeOffset? Expires(string name) =>
         File.Exists(Path.Combine(State, $"expires-{name}")) && File.ReadAllText(Path.Combine(State, $"expires-{name}")).Trim() is { Length: > 0 } text
@@ -217,6 +229,7 @@ public sealed class FakeAzureClis : IDisposable
     /// <summary>Runs scripts/{hook}.sh or scripts/{hook}.ps1 with the given environment, stdin not a terminal.</summary>
     public async Task<HookRun> RunAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment)
     {
+        await ToolsFor(shell);
         using var process = StartInOwnProcessGroup(shell, hook, environment);
         return await FinishAsync(process, process.StandardOutput.ReadToEndAsync());
     }
@@ -228,6 +241,7 @@ public sealed class FakeAzureClis : IDisposable
     /// </summary>
     public async Task<HookRun> RunAndSignalAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment, string signal)
     {
+        await ToolsFor(shell);
         using var process = StartInOwnProcessGroup(shell, hook, new Dictionary<string, string>(environment) { ["FAKE_SET_BLOCKS"] = "1" });
         var stdout = process.StandardOutput.ReadToEndAsync();
         using (var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
@@ -283,6 +297,7 @@ public sealed class FakeAzureClis : IDisposable
     /// </summary>
     public async Task<HookRun> RunInTerminalAsync(HookShell shell, string hook, IReadOnlyDictionary<string, string> environment, params (string Prompt, string Reply)[] answers)
     {
+        await ToolsFor(shell);
         var command = shell == HookShell.Sh
             ? $"sh '{ScriptPath(hook, shell)}'"
             : $"dotnet tool run pwsh -- -NoProfile -File '{ScriptPath(hook, shell)}'";
@@ -351,6 +366,10 @@ public sealed class FakeAzureClis : IDisposable
             return screen.ToString().Contains(prompt, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>PowerShell is a dotnet local tool (.config/dotnet-tools.json): restored before the first script it runs.</summary>
+    private static Task ToolsFor(HookShell shell) =>
+        shell == HookShell.Sh ? Task.CompletedTask : Prerequisites.Machine.EnsureDotnetToolsAsync(InfraWorkspace.RepositoryRoot);
 
     private string ScriptPath(string hook, HookShell shell) =>
         Path.Combine(ScriptsDirectory, hook + (shell == HookShell.Sh ? ".sh" : ".ps1"));

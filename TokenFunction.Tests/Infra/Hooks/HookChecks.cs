@@ -36,6 +36,31 @@ public static class HookChecks
                 ? [] : [$"the last word is not one line naming what is missing and '{finish}': {run.StdErr}"]);
     }
 
+    /// <summary>
+    /// The shared rate limit's bucket-name key: written once, 32 random bytes in base64 through a file only this user
+    /// could read and that is gone afterwards, with no expiry, its value on no command line and not in the output; and
+    /// after that write the app asked (on azd's subscription, its group, its name) to resolve its Key Vault references
+    /// again, or it would go on naming buckets with the reference's own text.
+    /// </summary>
+    public static IEnumerable<string> RateLimitKeyWrittenThenResolved(HookRun run, string secretName, string resourceGroup, string app)
+    {
+        var writes = run.Clis.Writes.Where(write => write.Name == secretName).ToList();
+        if (writes.Count != 1)
+        {
+            return [$"{secretName} was written {writes.Count} times, not once"];
+        }
+        var value = run.Clis.Secret(secretName) ?? "";
+        var bytes = new byte[64];
+        var refresh = $"az rest --method post --output none --url /subscriptions/{FakeAzureClis.Subscription}/resourceGroups/{resourceGroup}/providers/Microsoft.Web/sites/{app}/config/configreferences/appsettings/refresh?api-version=2025-03-01";
+        var written = run.Calls.ToList().FindIndex(call => call.StartsWith("az keyvault secret set ", StringComparison.Ordinal) && call.Contains($" --name {secretName} ", StringComparison.Ordinal));
+        var refreshed = run.Calls.ToList().FindLastIndex(call => call == refresh);
+        return (Convert.TryFromBase64String(value, bytes, out var length) && length == 32 ? [] : new[] { $"{secretName} is not 32 bytes in base64" })
+            .Concat(writes[0].Mode == "600" && !File.Exists(writes[0].File) ? [] : [$"{secretName} went through {writes[0].File} (mode {writes[0].Mode}), not a private file removed afterwards"])
+            .Concat(run.Clis.Expires(secretName) is null ? [] : [$"{secretName} was given an expiry ({run.Clis.Expires(secretName)}); the key is written without one"])
+            .Concat(value.Length == 0 ? [] : NoValueShown(run, value))
+            .Concat(refreshed > written ? [] : [$"the app was not asked to resolve its Key Vault references after {secretName} was written ({refresh})"]);
+    }
+
     /// <summary>The vault is as the template leaves it: public access off, no IP rule.</summary>
     public static IEnumerable<string> IsolatedVaultClosed(FakeAzureClis clis) =>
         (clis.Network(initial: "closed") == "closed" ? [] : new[] { $"the vault is left {clis.Network(initial: "closed")}" })

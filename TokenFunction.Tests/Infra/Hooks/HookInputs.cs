@@ -37,6 +37,13 @@ public static class HookInputs
         return environment;
     }
 
+    /// <summary>A vault that already holds a VideoSDK pair, set earlier ("existing-key", "existing-secret").</summary>
+    public static void PutPairInVault(FakeAzureClis clis)
+    {
+        clis.SetSecret("videosdk-api-key", "existing-key");
+        clis.SetSecret("videosdk-api-secret", "existing-secret");
+    }
+
     public static void AssertSucceeded(HookRun run) => Assert.True(run.ExitCode == 0, run.ToString());
 
     public static void AssertFailed(HookRun run) => Assert.True(run.ExitCode != 0, run.ToString());

@@ -88,6 +88,31 @@ public sealed class HookSabotageTests
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertPairWritten(clis));
     }
 
+    [Fact]
+    public async Task A_rate_limit_key_the_app_is_never_asked_to_resolve_is_caught()
+    {
+        using var scripts = BrokenCopy("postprovision.sh", "if [ -n \"$rate_limit_key\" ]; then\n    refresh_url=", "if false; then\n    refresh_url=");
+        using var clis = new FakeAzureClis(scriptsDirectory: scripts.Directory);
+
+        var run = await clis.RunAsync(HookShell.Sh, "postprovision", SharedRateLimitKeyTests.SharedLimit());
+
+        Assert.Equal(["the app was not asked to resolve its Key Vault references after rate-limit-key was written"],
+            HookChecks.RateLimitKeyWrittenThenResolved(run, SharedRateLimitKeyTests.KeySecretName, ResourceGroup, SharedRateLimitKeyTests.App)
+                .Select(violation => violation.Split(" (", 2)[0]));
+    }
+
+    [Fact]
+    public async Task A_rate_limit_key_shown_in_the_output_is_caught()
+    {
+        using var scripts = BrokenCopy("lib/common.sh", "base64 | tr -d '\\n' > \"$value_file\"", "base64 | tr -d '\\n' | tee \"$value_file\"");
+        using var clis = new FakeAzureClis(scriptsDirectory: scripts.Directory);
+
+        var run = await clis.RunAsync(HookShell.Sh, "postprovision", SharedRateLimitKeyTests.SharedLimit());
+
+        Assert.Equal(["a value is in the output"],
+            HookChecks.RateLimitKeyWrittenThenResolved(run, SharedRateLimitKeyTests.KeySecretName, ResourceGroup, SharedRateLimitKeyTests.App));
+    }
+
     /// <summary>A copy of scripts/ with one edit, which must change the file (or the copy would test the real scripts).</summary>
     private static ScriptsCopy BrokenCopy(string file, string find, string replace)
     {

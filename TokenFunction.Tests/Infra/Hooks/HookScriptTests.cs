@@ -14,8 +14,7 @@ public sealed class HookScriptTests
     public async Task Postprovision_writes_nothing_when_the_vault_holds_both(HookShell shell)
     {
         using var clis = new FakeAzureClis();
-        clis.SetSecret("videosdk-api-key", "existing-key");
-        clis.SetSecret("videosdk-api-secret", "existing-secret");
+        PutPairInVault(clis);
 
         var run = await clis.RunAsync(shell, "postprovision", CiCredentials());
 

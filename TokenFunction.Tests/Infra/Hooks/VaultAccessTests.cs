@@ -91,8 +91,7 @@ public sealed class VaultAccessTests
     public async Task Postprovision_on_an_isolated_vault_that_holds_the_pair_never_opens_it(HookShell shell)
     {
         using var clis = new FakeAzureClis();
-        clis.SetSecret("videosdk-api-key", "existing-key");
-        clis.SetSecret("videosdk-api-secret", "existing-secret");
+        PutPairInVault(clis);
 
         var run = await clis.RunAsync(shell, "postprovision", Isolated());
 

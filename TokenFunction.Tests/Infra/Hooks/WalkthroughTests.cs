@@ -90,6 +90,21 @@ public sealed partial class WalkthroughTests(LocalModeWorker worker) : IClassFix
         Assert.Empty(HookChecks.EveryAzCallNamesTheSubscription(again));
     }
 
+    /// <summary>GLOBAL_RATE_LIMIT turned on for a deployment whose vault holds the pair: the key, then the refresh.</summary>
+    [Theory]
+    [MemberData(nameof(Shells), MemberType = typeof(HookInputs))]
+    public async Task Shared_rate_limit_postprovision(HookShell shell)
+    {
+        using var clis = new FakeAzureClis();
+        PutPairInVault(clis);
+
+        var run = await clis.RunAsync(shell, "postprovision", SharedRateLimitKeyTests.SharedLimit());
+
+        AssertSucceeded(run);
+        AssertShows("shared rate limit postprovision", run.StdOut);
+        Assert.Empty(HookChecks.RateLimitKeyWrittenThenResolved(run, SharedRateLimitKeyTests.KeySecretName, ResourceGroup, SharedRateLimitKeyTests.App));
+    }
+
     [Theory]
     [MemberData(nameof(Shells), MemberType = typeof(HookInputs))]
     public async Task Pipeline_preprovision(HookShell shell)

@@ -12,7 +12,7 @@ namespace TokenFunction.Functions.Middleware;
 /// invocation's traceId and one Error log line with the exception, instead of the host's bare 500. The answer
 /// never carries the exception's text, which could hold anything.
 /// </summary>
-internal sealed partial class ExceptionHandlingMiddleware(ILogger<ExceptionHandlingMiddleware> logger) : IFunctionsWorkerMiddleware
+internal sealed partial class ExceptionHandlingMiddleware(ApiResponses answers, ILogger<ExceptionHandlingMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     private static readonly ApiProblem Failure = new(ErrorCodes.InternalError,
         "The service failed unexpectedly; the failure is logged under this traceId. Retry later, and report the traceId if it persists.");
@@ -34,23 +34,10 @@ internal sealed partial class ExceptionHandlingMiddleware(ILogger<ExceptionHandl
         }
     }
 
-    /// <summary>The same step for a request already read: what <see cref="Invoke"/> runs, and what tests run around a function.</summary>
-    public async Task<HttpResponseData> RunAsync(HttpRequestData request, string functionName, Func<Task<HttpResponseData>> next)
-    {
-        try
-        {
-            return await next();
-        }
-        catch (Exception exception)
-        {
-            return await AnswerAsync(request, functionName, exception);
-        }
-    }
-
     private Task<HttpResponseData> AnswerAsync(HttpRequestData request, string functionName, Exception exception)
     {
         LogUnexpected(exception, functionName, request.FunctionContext.InvocationId);
-        return ApiResponses.ProblemAsync(request, Failure);
+        return answers.ProblemAsync(request, Failure);
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Function {FunctionName} failed unexpectedly; answered 500 internal_error, traceId {TraceId}")]

@@ -8,12 +8,12 @@ using System;
 namespace TokenFunction.Tests.Contract.KiotaClient.Models
 {
     /// <summary>
-    /// Every field is optional and passed to VideoSDK unchanged.
+    /// Every field is optional and passed to VideoSDK unchanged. Nesting: the body is at most 4 levels deep (the bodyobject is level 1, `webhook` and `autoCloseConfig` level 2), so what `webhook` and `autoCloseConfig` holdnests at most 2 levels more; deeper is `malformed_json`.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class CreateRoomRequest : IParsable
     {
-        /// <summary>VideoSDK&apos;s auto-close object, passed on unchanged (VideoSDK checks it; fields it adds pass too).</summary>
+        /// <summary>VideoSDK&apos;s auto-close object, passed on unchanged (VideoSDK checks it; fields it adds pass too, nested at most2 levels below this object). The two typed members are checked for their type (`invalid_field_type`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TokenFunction.Tests.Contract.KiotaClient.Models.AutoCloseConfig? AutoCloseConfig { get; set; }
@@ -29,7 +29,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
 #else
         public string CustomRoomId { get; set; }
 #endif
-        /// <summary>VideoSDK&apos;s webhook object, passed on unchanged (VideoSDK checks it; fields it adds pass too).</summary>
+        /// <summary>VideoSDK&apos;s webhook object, passed on unchanged (VideoSDK checks it; fields it adds pass too, nested at most 2levels below this object). The two typed members are checked for their type (`invalid_field_type`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TokenFunction.Tests.Contract.KiotaClient.Models.Webhook? Webhook { get; set; }

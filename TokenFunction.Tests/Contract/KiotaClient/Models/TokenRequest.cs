@@ -20,7 +20,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
 #else
         public string ParticipantId { get; set; }
 #endif
-        /// <summary>When absent or null, the `Tokens:DefaultPermissions` setting. `ask_join` stands alone.</summary>
+        /// <summary>When absent or null, the `Tokens:DefaultPermissions` setting. Each permission once; `ask_join` standsalone (with `allow_join` or `allow_mod` it is `permission_conflict`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::TokenFunction.Tests.Contract.KiotaClient.Models.Permission?>? Permissions { get; set; }
@@ -36,7 +36,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Models
 #else
         public string RoomId { get; set; }
 #endif
-        /// <summary>Lifetime in seconds, 60 to `Tokens:MaxTtlSeconds`; when absent or null, `Tokens:DefaultTtlSeconds`.</summary>
+        /// <summary>Lifetime in seconds, written as a plain integer literal (not `60.0` or `6e1`): 60 to`Tokens:MaxTtlSeconds`, which is 86400 (24 hours) unless configured and can be configured up to 604800(7 days), the maximum stated here. When absent or null, `Tokens:DefaultTtlSeconds` (86400 unless configured).</summary>
         public int? TtlSeconds { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value

@@ -8,7 +8,7 @@ using System;
 namespace TokenFunction.Tests.Contract.KiotaClient.Models
 {
     /// <summary>
-    /// VideoSDK&apos;s webhook object, passed on unchanged (VideoSDK checks it; fields it adds pass too).
+    /// VideoSDK&apos;s webhook object, passed on unchanged (VideoSDK checks it; fields it adds pass too, nested at most 2levels below this object). The two typed members are checked for their type (`invalid_field_type`).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Webhook : IAdditionalDataHolder, IParsable

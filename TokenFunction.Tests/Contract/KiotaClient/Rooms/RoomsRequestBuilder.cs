@@ -50,7 +50,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Rooms
         /// Creates a room through VideoSDK&apos;s `POST /v2/rooms`, authenticated with the service&apos;s own short-livedmanagement token. Allowed only for callers the operator names: holders of a `Rooms:CreatorRoles` role inbearer mode, everyone if `Rooms:AllowCreate` in anonymous mode.**Not safe to resend** without a `customRoomId`: after a 502 or 504 the room may exist at VideoSDK, and asecond call creates a second room. With a `customRoomId`, creating again returns the existing room(VideoSDK is idempotent on it), and only then does the service itself retry a transient VideoSDK failure.
         /// </summary>
         /// <returns>A <see cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Room"/></returns>
-        /// <param name="body">Every field is optional and passed to VideoSDK unchanged.</param>
+        /// <param name="body">Every field is optional and passed to VideoSDK unchanged. Nesting: the body is at most 4 levels deep (the bodyobject is level 1, `webhook` and `autoCloseConfig` level 2), so what `webhook` and `autoCloseConfig` holdnests at most 2 levels more; deeper is `malformed_json`.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.Problem">When receiving a 400 status code</exception>
@@ -95,7 +95,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Rooms
         /// Creates a room through VideoSDK&apos;s `POST /v2/rooms`, authenticated with the service&apos;s own short-livedmanagement token. Allowed only for callers the operator names: holders of a `Rooms:CreatorRoles` role inbearer mode, everyone if `Rooms:AllowCreate` in anonymous mode.**Not safe to resend** without a `customRoomId`: after a 502 or 504 the room may exist at VideoSDK, and asecond call creates a second room. With a `customRoomId`, creating again returns the existing room(VideoSDK is idempotent on it), and only then does the service itself retry a transient VideoSDK failure.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">Every field is optional and passed to VideoSDK unchanged.</param>
+        /// <param name="body">Every field is optional and passed to VideoSDK unchanged. Nesting: the body is at most 4 levels deep (the bodyobject is level 1, `webhook` and `autoCloseConfig` level 2), so what `webhook` and `autoCloseConfig` holdnests at most 2 levels more; deeper is `malformed_json`.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

@@ -34,7 +34,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
         {
         }
         /// <summary>
-        /// The same fields as the POST body. `permissions` is one comma-separated parameter(`?permissions=allow_join,allow_mod`), not a repeated one. Unknown or repeated parameters are refused.
+        /// The same fields as the POST body, read by the same rules. `permissions` is one comma-separated parameter(`?permissions=allow_join,allow_mod`), not a repeated one. Unknown or repeated parameters are refused;parameter names are case-sensitive. Values are percent-encoded UTF-8; as in an HTML form, `+` is a space,so send a `+` as `%2B`. The query string (without its `?`) is at most 2048 characters.
         /// </summary>
         /// <returns>A <see cref="global::TokenFunction.Tests.Contract.KiotaClient.Models.TokenResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -114,7 +114,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
             return await RequestAdapter.SendAsync<global::TokenFunction.Tests.Contract.KiotaClient.Models.TokenResponse>(requestInfo, global::TokenFunction.Tests.Contract.KiotaClient.Models.TokenResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The same fields as the POST body. `permissions` is one comma-separated parameter(`?permissions=allow_join,allow_mod`), not a repeated one. Unknown or repeated parameters are refused.
+        /// The same fields as the POST body, read by the same rules. `permissions` is one comma-separated parameter(`?permissions=allow_join,allow_mod`), not a repeated one. Unknown or repeated parameters are refused;parameter names are case-sensitive. Values are percent-encoded UTF-8; as in an HTML form, `+` is a space,so send a `+` as `%2B`. The query string (without its `?`) is at most 2048 characters.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -164,7 +164,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
             return new global::TokenFunction.Tests.Contract.KiotaClient.Token.TokenRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The same fields as the POST body. `permissions` is one comma-separated parameter(`?permissions=allow_join,allow_mod`), not a repeated one. Unknown or repeated parameters are refused.
+        /// The same fields as the POST body, read by the same rules. `permissions` is one comma-separated parameter(`?permissions=allow_join,allow_mod`), not a repeated one. Unknown or repeated parameters are refused;parameter names are case-sensitive. Values are percent-encoded UTF-8; as in an HTML form, `+` is a space,so send a `+` as `%2B`. The query string (without its `?`) is at most 2048 characters.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class TokenRequestBuilderGetQueryParameters 
@@ -179,7 +179,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
             [QueryParameter("participantId")]
             public string ParticipantId { get; set; }
 #endif
-            /// <summary>Permissions, comma-separated; when absent, the `Tokens:DefaultPermissions` setting.</summary>
+            /// <summary>Permissions, comma-separated, each listed once, `ask_join` alone; when absent, the`Tokens:DefaultPermissions` setting. Split at commas only: nothing is trimmed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("permissions")]
@@ -199,7 +199,7 @@ namespace TokenFunction.Tests.Contract.KiotaClient.Token
             [QueryParameter("roomId")]
             public string RoomId { get; set; }
 #endif
-            /// <summary>Lifetime in seconds, 60 to `Tokens:MaxTtlSeconds`; when absent, `Tokens:DefaultTtlSeconds`.</summary>
+            /// <summary>Lifetime in seconds, written as a plain integer literal (not `60.0` or `6e1`): 60 to`Tokens:MaxTtlSeconds`, which is 86400 (24 hours) unless configured and can be configured up to 604800(7 days), the maximum stated here. When absent or null, `Tokens:DefaultTtlSeconds` (86400 unless configured).</summary>
             [QueryParameter("ttlSeconds")]
             public int? TtlSeconds { get; set; }
         }
