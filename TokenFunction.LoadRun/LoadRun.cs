@@ -7,14 +7,18 @@ using TokenFunction.StandIns.FunctionsHost;
 
 namespace TokenFunction.LoadRun;
 
-/// <summary>Everything measured on one freshly started worker.</summary>
+/// <summary>Everything measured on one freshly started server process (a worker behind the host stand-in, or the Node peer).</summary>
+/// <param name="StartToLoaded">Process start until it can take requests: every function loaded (a worker), listening (the Node peer).</param>
+/// <param name="ColdStart">The worker's start-up phases; null for the Node peer.</param>
+/// <param name="Trace">The worker's traced cold-start events (--trace true), else empty.</param>
 /// <param name="Failures">One line per failed step: the step's name and its first failing request.</param>
 public sealed record RunResult(
-    Subject Subject, int Run, TimeSpan StartToLoaded, TimeSpan StartToFirstResponse, TimeSpan CpuToFirstResponse, ColdStartPhases ColdStart, IReadOnlyList<StepResult> Steady,
-    IReadOnlyDictionary<string, StepResult> Breakdown, long? PeakResidentBytes, VaultReads? VaultReads, IReadOnlyList<string> Failures)
+    Subject Subject, int Run, TimeSpan StartToLoaded, TimeSpan StartToFirstResponse, TimeSpan CpuToFirstResponse, ColdStartPhases? ColdStart, IReadOnlyList<StepResult> Steady,
+    IReadOnlyDictionary<string, StepResult> Breakdown, long? PeakResidentBytes, VaultReads? VaultReads, IReadOnlyList<string> Failures,
+    IReadOnlyList<StartupEvent> Trace)
 {
     public string Summary() =>
-        $"{Subject} run {Run}: loaded {StartToLoaded.TotalMilliseconds:0} ms, first response {StartToFirstResponse.TotalMilliseconds:0} ms (CPU {CpuToFirstResponse.TotalMilliseconds:0} ms); " +
+        $"{Subject.Name()} run {Run}: loaded {StartToLoaded.TotalMilliseconds:0} ms, first response {StartToFirstResponse.TotalMilliseconds:0} ms (CPU {CpuToFirstResponse.TotalMilliseconds:0} ms); " +
         string.Join("; ", Steady.Select(t => $"c={t.Concurrency} {t.RequestsPerSecond:0} rps p50 {t.P50Ms:0.00} ms p99 {t.P99Ms:0.00} ms worker CPU {t.WorkerCpuUsPerRequest:0} µs/request errors {t.Errors}")) +
         $"; VmHWM {PeakResidentBytes / (1024 * 1024)} MiB" +
         (VaultReads is { } reads ? $"; Key Vault GETs: {reads.ToFirstToken} to the first token, {reads.AfterFirstToken} over {reads.RequestsAfterFirstToken} more requests" : "") +
@@ -50,33 +54,62 @@ public static class LoadRun
 
     private static readonly HttpClient FirstCaller = new(new SocketsHttpHandler { UseProxy = false });
 
-    public static async Task<RunResult> RunOnceAsync(Subject subject, int run, FunctionAppBuildOutput app, LoadRunOptions options)
+    /// <summary>The VideoSDK API key every subject signs with (public in every token; the secret is new per worker).</summary>
+    private const string ApiKey = "load-run-api-key";
+
+    /// <summary>A started server, as the measurements see it, whatever runs it.</summary>
+    private sealed record Server(Uri BaseAddress, int ProcessId, long StartedTimestamp, long ReadyTimestamp,
+        Func<TimeSpan> ProcessorTime, Func<long?> PeakResidentBytes, Func<string> Tail);
+
+    /// <param name="app">The worker's build output; null for the Node peer.</param>
+    /// <param name="cpuLimit">Where the server process runs, when the run limits its CPU share.</param>
+    internal static async Task<RunResult> RunOnceAsync(Subject subject, int run, FunctionAppBuildOutput? app, LoadRunOptions options, CpuLimit? cpuLimit = null)
     {
-        await using var azure = subject == Subject.Vault ? await AzureStandIns.StartAsync() : null;
+        if (subject == Subject.NodePeer)
+        {
+            var secret = NewSecret();
+            await using var peer = await NodePeer.StartAsync(ApiKey, secret, cpuLimit is null ? null : cpuLimit.Launcher);
+            var server = new Server(peer.BaseAddress, peer.Id, peer.StartedTimestamp, peer.ListeningTimestamp, peer.TotalProcessorTime, () => peer.PeakResidentBytes(), peer.Tail);
+            return await MeasureAsync(subject, run, server, LoadTarget.NodeToken, options, azure: null, phases: null,
+                body => NodePeer.DescribeUnfaithfulTokenAsync(body, ApiKey, secret, LoadTarget.RoomId));
+        }
+
+        await using var azure = subject.ReadsVault() ? await AzureStandIns.StartAsync() : null;
         // A fresh, empty redis-server per worker, on loopback: what one Redis round trip per request costs, not Azure's network.
         await using var redis = subject == Subject.Redis ? await RedisServer.StartAsync() : null;
-        var hostOptions = new FunctionsHostOptions { App = app }
+        var launched = cpuLimit is null ? app! : app! with { ExecutablePath = cpuLimit.Launcher(app!.ExecutablePath) };
+        var hostOptions = new FunctionsHostOptions { App = launched }
             .WithSetting("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location)
             // Every load request comes from one address: a per-caller limit would measure the limiter, not the endpoint.
             .WithSetting("RateLimit__Burst", "100000")
             .WithSetting("RateLimit__TokensPerPeriod", "100000");
-        if (subject == Subject.Exporting)
+        if (options.Trace)
+        {
+            hostOptions.WithSetting(StartupHook.TraceSetting, "true");
+        }
+
+        foreach (var (name, value) in options.Settings ?? [])
+        {
+            hostOptions.WithSetting(name, value);
+        }
+
+        if (subject.Exports())
         {
             hostOptions.WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", options.OtlpEndpoint
-                ?? throw new InvalidOperationException("The exporting subject needs an OTLP endpoint."));
+                ?? throw new InvalidOperationException("The exporting subjects need an OTLP endpoint."));
         }
 
         if (azure is not null)
         {
             // As deployed: nothing secret in the settings; the refresh interval as asked (--refresh-seconds), else the app's.
-            azure.PutCredentials("load-run-api-key", NewSecret());
+            azure.PutCredentials(ApiKey, NewSecret());
             azure.PointWorkerAt(hostOptions, options.RefreshInterval);
         }
-        else if (subject is Subject.Local or Subject.Exporting or Subject.Redis)
+        else if (subject.IsTokenFunction())
         {
             hostOptions
                 .WithSetting("KeyVault__VaultUri", "")
-                .WithSetting("VideoSdk__ApiKey", "load-run-api-key")
+                .WithSetting("VideoSdk__ApiKey", ApiKey)
                 .WithSetting("VideoSdk__ApiSecret", NewSecret());
         }
 
@@ -89,9 +122,6 @@ public static class LoadRun
                 .WithSetting("RateLimit__Redis__KeySecret", NewSecret());
         }
 
-        var target = subject == Subject.Floor ? LoadTarget.Ping : LoadTarget.Token;
-        List<string> failures = [];
-
         FunctionsHost host;
         try
         {
@@ -103,21 +133,40 @@ public static class LoadRun
         }
 
         await using var started = host;
-        var loaded = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
+        var worker = new Server(host.BaseAddress, host.Worker.Id, host.Worker.StartedTimestamp, host.LoadedTimestamp,
+            host.Worker.TotalProcessorTime, host.Worker.PeakResidentBytes, () => host.Log.Tail());
+        return await MeasureAsync(subject, run, worker, subject == Subject.Floor ? LoadTarget.Ping : LoadTarget.Token, options, azure,
+            (firstResponse, cpu) => ColdStartPhases.From(host, firstResponse, cpu),
+            sharedLimitFellBack: redis is null ? null : () => host.Log.Snapshot().Any(e => e.Message.StartsWith(SharedLimitFellBack, StringComparison.Ordinal)));
+    }
 
-        // Cold start as a caller sees it: the first request over TCP as soon as the host routes to the worker.
+    /// <param name="describeUnfaithfulToken">For the Node peer: what is wrong with its first token's body, or null.</param>
+    /// <param name="sharedLimitFellBack">For the redis subject: whether the worker logged a fallback to its own buckets.</param>
+    private static async Task<RunResult> MeasureAsync(Subject subject, int run, Server server, LoadTarget target, LoadRunOptions options, AzureStandIns? azure,
+        Func<TimeSpan, TimeSpan, (ColdStartPhases Phases, IReadOnlyList<StartupEvent> Trace)>? phases, Func<string, Task<string?>>? describeUnfaithfulToken = null,
+        Func<bool>? sharedLimitFellBack = null)
+    {
+        var loaded = Stopwatch.GetElapsedTime(server.StartedTimestamp, server.ReadyTimestamp);
+        List<string> failures = [];
+
+        // Cold start as a caller sees it: the first request over TCP as soon as the server takes requests.
         using var firstRequest = target.NewRequest();
-        firstRequest.RequestUri = new Uri(host.BaseAddress, target.Path);
+        firstRequest.RequestUri = new Uri(server.BaseAddress, target.Path);
         using var firstResponse = await FirstCaller.SendAsync(firstRequest);
-        var firstResponded = Stopwatch.GetElapsedTime(host.Worker.StartedTimestamp);
-        var cpuToFirstResponse = host.Worker.TotalProcessorTime();
+        var firstResponded = Stopwatch.GetElapsedTime(server.StartedTimestamp);
+        var cpuToFirstResponse = server.ProcessorTime();
         if (firstResponse.StatusCode != target.Expected)
         {
             throw new InvalidOperationException($"first request: {target} → {(int)firstResponse.StatusCode}: " +
-                $"{await firstResponse.Content.ReadAsStringAsync()}{Environment.NewLine}Worker output (last lines):{Environment.NewLine}{host.Log.Tail()}");
+                $"{await firstResponse.Content.ReadAsStringAsync()}{Environment.NewLine}Server output (last lines):{Environment.NewLine}{server.Tail()}");
         }
 
-        var coldStart = ColdStartPhases.From(host, firstResponded);
+        if (describeUnfaithfulToken is not null && await describeUnfaithfulToken(await firstResponse.Content.ReadAsStringAsync()) is { } unfaithful)
+        {
+            throw new InvalidOperationException($"first request: {target}: {unfaithful}");
+        }
+
+        var coldStart = phases?.Invoke(firstResponded, cpuToFirstResponse);
         var readsToFirstToken = azure?.CredentialReadCount;
         var sinceFirstToken = Stopwatch.StartNew();
 
@@ -126,7 +175,7 @@ public static class LoadRun
             IReadOnlyList<StepResult> results;
             try
             {
-                results = await LoadClient.RunProcessAsync(host.BaseAddress, host.Worker.Id, stepTarget, requests, warmup, concurrencies);
+                results = await LoadClient.RunProcessAsync(server.BaseAddress, server.ProcessId, stepTarget, requests, warmup, concurrencies);
             }
             catch (InvalidOperationException failure)
             {
@@ -135,7 +184,7 @@ public static class LoadRun
 
             foreach (var failed in results.Where(r => r.Errors > 0))
             {
-                failures.Add($"{subject} run {run}: {stepTarget} at concurrency {failed.Concurrency}: {failed.Errors} of {failed.Requests} requests failed; " +
+                failures.Add($"{subject.Name()} run {run}: {stepTarget} at concurrency {failed.Concurrency}: {failed.Errors} of {failed.Requests} requests failed; " +
                     $"first failing request: {failed.FirstFailure}");
             }
 
@@ -143,12 +192,12 @@ public static class LoadRun
         }
 
         var steady = await Load(target, options.Requests, options.Warmup, options.Concurrencies);
-        var peak = host.Worker.PeakResidentBytes();
+        var peak = server.PeakResidentBytes();
 
         // Where a request's time goes, at concurrency 1: the host stand-in alone (404, no gRPC), the gRPC hop
         // and the worker's pipeline with a trivial function (health), and the token endpoint again.
         Dictionary<string, StepResult> breakdown = [];
-        if (subject != Subject.Floor)
+        if (subject.IsTokenFunction())
         {
             var breakdownRequests = Math.Max(1, options.Requests / 5);
             foreach (var stepTarget in new[] { LoadTarget.Missing, LoadTarget.Health, LoadTarget.Token })
@@ -157,10 +206,10 @@ public static class LoadRun
             }
         }
 
-        if (redis is not null && host.Log.Snapshot().Any(e => e.Message.StartsWith(SharedLimitFellBack, StringComparison.Ordinal)))
+        if (sharedLimitFellBack?.Invoke() == true)
         {
             // Its own buckets answered some requests: the figures would not be the shared limit's.
-            failures.Add($"{subject} run {run}: the worker fell back to its own buckets (a Redis check failed or outlasted its bound)");
+            failures.Add($"{subject.Name()} run {run}: the worker fell back to its own buckets (a Redis check failed or outlasted its bound)");
         }
 
         var vaultReads = readsToFirstToken is { } atFirst
@@ -168,7 +217,8 @@ public static class LoadRun
                 steady.Sum(s => s.Requests + Math.Max(options.Warmup, s.Concurrency)) + TokenRequests(breakdown["token"], options.Warmup),
                 sinceFirstToken.Elapsed, options.RefreshInterval ?? new KeyVaultOptions().RefreshInterval)
             : null;
-        return new RunResult(subject, run, loaded, firstResponded, cpuToFirstResponse, coldStart, steady, breakdown, peak, vaultReads, failures);
+        return new RunResult(subject, run, loaded, firstResponded, cpuToFirstResponse, coldStart?.Phases, steady, breakdown, peak, vaultReads, failures,
+            coldStart?.Trace ?? []);
     }
 
     // The steps' warm-up requests are tokens too.

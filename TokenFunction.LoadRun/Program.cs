@@ -19,13 +19,33 @@ var apps = new Dictionary<Subject, FunctionAppBuildOutput>
         ? FunctionAppBuildOutput.FromAssemblyMetadata(typeof(LoadRun).Assembly, LoadRun.FloorAppMetadataKey)
         : FunctionAppBuildOutput.FromDirectory(options.FloorAppDirectory),
 };
-apps[Subject.Local] = apps[Subject.Vault] = apps[Subject.Exporting] = apps[Subject.Redis] = options.AppDirectory is null
+var tokenFunction = options.AppDirectory is null
     ? FunctionAppBuildOutput.FromAssemblyMetadata()
     : FunctionAppBuildOutput.FromDirectory(options.AppDirectory);
-Console.WriteLine($"Subjects {string.Join(", ", options.Subjects)}; {options.Runs} fresh workers each; {options.Requests} requests per level " +
-    $"at concurrency {string.Join(", ", options.Concurrencies)} after {options.Warmup} warm-up requests, from a separate client process over HTTP/1.1");
+foreach (var subject in SubjectNames.All.Where(s => s.IsTokenFunction()))
+{
+    apps[subject] = tokenFunction;
+}
 
-await using var discardSink = options.Subjects.Contains(Subject.Exporting) && options.OtlpEndpoint is null ? await OtlpDiscardSink.StartAsync() : null;
+Console.WriteLine($"Subjects {string.Join(", ", options.Subjects.Select(s => s.Name()))}; {options.Runs} fresh workers each; {options.Requests} requests per level " +
+    $"at concurrency {string.Join(", ", options.Concurrencies)} after {options.Warmup} warm-up requests, from a separate client process over HTTP/1.1" +
+    (options.CpuLimit is { } cores ? $"; each server process limited to {cores} cores" : ""));
+
+if (options.Subjects.Contains(Subject.NodePeer))
+{
+    try
+    {
+        await NodePeer.InstallAsync();
+    }
+    catch (InvalidOperationException missing)
+    {
+        await Console.Error.WriteLineAsync($"FAILED node-peer: {missing.Message}");
+        return 1;
+    }
+}
+
+using var cpuLimit = options.CpuLimit is { } share ? CpuLimit.Create(share) : null;
+await using var discardSink = options.Subjects.Any(s => s.Exports()) && options.OtlpEndpoint is null ? await OtlpDiscardSink.StartAsync() : null;
 if (discardSink is not null)
 {
     options = options with { OtlpEndpoint = discardSink.Endpoint.ToString() };
@@ -43,14 +63,14 @@ for (var run = 1; run <= options.Runs; run++)
     {
         try
         {
-            var result = await LoadRun.RunOnceAsync(subject, run, apps[subject], options);
+            var result = await LoadRun.RunOnceAsync(subject, run, apps.GetValueOrDefault(subject), options, cpuLimit);
             runs.Add(result);
             Console.WriteLine(result.Summary());
         }
         catch (InvalidOperationException failure)
         {
             // A worker that does not start or answer its first request leaves nothing to measure.
-            await Console.Error.WriteLineAsync($"FAILED {subject} run {run}: {failure.Message}");
+            await Console.Error.WriteLineAsync($"FAILED {subject.Name()} run {run}: {failure.Message}");
             return 1;
         }
     }

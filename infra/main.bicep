@@ -84,6 +84,15 @@ param instanceMemoryMB int = 2048
 @description('Upper bound on Flex Consumption scale-out (also a cost bound).')
 param maximumInstanceCount int = 40
 
+// Always-ready instances of the HTTP group: started and kept running, so a first caller after an idle period does
+// not wait for a cold start (the platform's own and the worker's). Each is billed all month at the Always Ready
+// Baseline rate for instanceMemoryMB, idle or not: docs/performance.md gives the cost and the source. Off (0) by
+// default: a token endpoint is called when someone joins a meeting, and an idle month should cost nothing.
+@minValue(0)
+@maxValue(1000)
+@description('Always-ready instances for the HTTP functions (0: scale to zero; each one is billed while idle).')
+param alwaysReadyInstances int = 0
+
 @minValue(30)
 @maxValue(730)
 @description('Days Log Analytics keeps logs, Key Vault audit events included.')
@@ -351,6 +360,7 @@ module functionApp 'app/function-app.bicep' = {
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    alwaysReadyInstances: alwaysReadyInstances
     identityId: appIdentity.outputs.id
     // Taking the subnet from the network module's output also makes the app wait for the VNet it joins.
     virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetId : ''

@@ -13,6 +13,9 @@ param operatorPrincipalType = empty(explicitPrincipalType) ? readEnvironmentVari
 param networkIsolation = bool(readEnvironmentVariable('NETWORK_ISOLATION', 'false'))
 param globalRateLimit = bool(readEnvironmentVariable('GLOBAL_RATE_LIMIT', 'false'))
 param keyVaultName = readEnvironmentVariable('AZURE_KEY_VAULT_NAME', '')
+// Always-ready HTTP instances (azd env set ALWAYS_READY_INSTANCES 1): no cold start for the first caller, billed
+// while idle (docs/performance.md). 0 by default.
+param alwaysReadyInstances = int(readEnvironmentVariable('ALWAYS_READY_INSTANCES', '0'))
 
 // Exact origins of the web apps that call the endpoint, comma-separated as in local.settings.json's Host.CORS:
 // `azd env set CORS_ALLOWED_ORIGINS https://app.example.com,https://admin.example.com`. Never '*'.

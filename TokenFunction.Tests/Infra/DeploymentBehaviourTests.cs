@@ -17,6 +17,24 @@ public sealed class DeploymentBehaviourTests(InfraFixture infra)
         Assert.Equal(2, infra.Isolated.OfType(ResourceTypes.PrivateEndpoint).Count());
     }
 
+    /// <summary>Scale to zero unless asked: an always-ready instance is billed all month, idle or not.</summary>
+    [Fact]
+    public void NoInstanceIsAlwaysReadyByDefault()
+    {
+        var alwaysReady = infra.Default.FunctionApp!.At("properties.functionAppConfig.scaleAndConcurrency.alwaysReady");
+
+        Assert.True(JsonNode.DeepEquals(new JsonArray(), alwaysReady), alwaysReady?.ToJsonString());
+    }
+
+    /// <summary>The parameter keeps that many instances of the HTTP group (Flex Consumption's group name) always ready.</summary>
+    [Fact]
+    public void AlwaysReadyInstancesKeepTheHttpGroupWarm()
+    {
+        var alwaysReady = infra.Isolated.FunctionApp!.At("properties.functionAppConfig.scaleAndConcurrency.alwaysReady");
+
+        Assert.True(JsonNode.DeepEquals(new JsonArray(new JsonObject { ["name"] = "http", ["instanceCount"] = 2 }), alwaysReady), alwaysReady?.ToJsonString());
+    }
+
     /// <summary>The Redis rules hold vacuously without a cache; this keeps their branches exercised through the azd value.</summary>
     [Fact]
     public void GlobalRateLimitIsOffByDefaultAndOnWithTheAzdValue()

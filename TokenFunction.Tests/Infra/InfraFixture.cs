@@ -33,6 +33,7 @@ public sealed class InfraFixture : IAsyncLifetime
         param corsAllowedOrigins = ['https://app.example.com']
         param callerAuthAuthority = 'https://login.example.com/tenant/v2.0'
         param callerAuthAudiences = ['api://videosdk-token']
+        param alwaysReadyInstances = 2
         """;
 
     private const string IsolatedSharedLimitParameters = IsolatedParameters + "\nparam globalRateLimit = true\n";

@@ -13,6 +13,8 @@ param corsAllowedOrigins string[]
 param deploymentContainerUrl string
 param instanceMemoryMB int
 param maximumInstanceCount int
+@description('Always-ready instances of the HTTP group; 0 leaves the list empty (scale to zero).')
+param alwaysReadyInstances int
 
 @description('Resource id of the user-assigned identity the app runs as and reads its deployment package with.')
 param identityId string
@@ -62,6 +64,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
+        // Flex Consumption scales HTTP functions as one group named 'http'.
+        alwaysReady: alwaysReadyInstances == 0 ? [] : [{ name: 'http', instanceCount: alwaysReadyInstances }]
       }
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
