@@ -32,7 +32,7 @@ public static class BicepCli
     private static readonly string[] ParameterEnvironment =
     [
         "AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_PRINCIPAL_ID", "AZURE_PRINCIPAL_TYPE", "OPERATOR_PRINCIPAL_TYPE", "AZURE_KEY_VAULT_NAME", "NETWORK_ISOLATION", "GLOBAL_RATE_LIMIT",
-        "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS", "ALWAYS_READY_INSTANCES",
+        "CALLER_AUTH_AUTHORITY", "CALLER_AUTH_AUDIENCE", "ALLOW_ANONYMOUS_CALLERS", "ALWAYS_READY_INSTANCES", "CORS_ALLOWED_ORIGINS",
     ];
 
     private static readonly Lazy<string> Executable = new(LocateExecutable);
