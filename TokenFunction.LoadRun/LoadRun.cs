@@ -119,7 +119,10 @@ public static class LoadRun
                 .WithSetting("RateLimit__Redis__Host", redis.Host)
                 .WithSetting("RateLimit__Redis__Port", redis.Port.ToString(CultureInfo.InvariantCulture))
                 .WithSetting("RateLimit__Redis__UseTls", "false")
-                .WithSetting("RateLimit__Redis__KeySecret", NewSecret());
+                .WithSetting("RateLimit__Redis__KeySecret", NewSecret())
+                // The longest bound the app allows: this subject measures what a shared check costs, and on two shared
+                // cores a check can outlast the default 100 ms while the worker starts (a fallback fails the run).
+                .WithSetting("RateLimit__Redis__CheckTimeout", "00:00:01");
         }
 
         FunctionsHost host;
