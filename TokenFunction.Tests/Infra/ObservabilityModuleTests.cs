@@ -177,6 +177,17 @@ public sealed partial class ObservabilityModuleTests(ObservabilityModuleFixture 
         });
     }
 
+    /// <summary>The README's "Operate" section counts the alert rules in words; a rule added or removed changes it.</summary>
+    [Fact]
+    public void The_readme_counts_the_alert_rules_the_module_deploys()
+    {
+        string[] numbers = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+        var readme = File.ReadAllText(Path.Combine(InfraWorkspace.RepositoryRoot, "README.md"));
+        var count = module.WithEmail.Count(r => r.Text("type") == AlertRule);
+
+        Assert.Contains($"{numbers[count]} alert rules", readme, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_instrument_and_alert_is_explained_in_the_operators_guide()
     {
