@@ -22,6 +22,10 @@ public sealed class SharedRateLimitStartupTests
     {
         { ["RateLimit:Redis:Host=127.0.0.1", "RateLimit:Redis:UseTls=false"], "RateLimit:Redis:KeySecret must be at least 32 characters" },
         { ["RateLimit:Redis:Host=127.0.0.1", "RateLimit:Redis:UseTls=false", "RateLimit:Redis:KeySecret=0123456789abcdef0123456789abcde"], "RateLimit:Redis:KeySecret must be at least 32 characters" },
+        // What the platform hands the app when it cannot resolve the reference: long enough, and known to anyone.
+        { ["RateLimit:Redis:Host=cache.example.net", "RateLimit:Redis:KeySecret=@Microsoft.KeyVault(SecretUri=https://kv-x.vault.azure.net/secrets/rate-limit-key)"], "RateLimit:Redis:KeySecret is a Key Vault reference the platform could not resolve" },
+        { ["RateLimit:Redis:Host=cache.example.net:10000", Secret], "RateLimit:Redis:Host must be a host name or an IP address, without a scheme or a port" },
+        { ["RateLimit:Redis:Host=rediss://cache.example.net", Secret], "RateLimit:Redis:Host must be a host name or an IP address, without a scheme or a port" },
         { ["RateLimit:Redis:Host=cache.example.net", "RateLimit:Redis:UseTls=false", Secret], "RateLimit:Redis:UseTls=false is allowed only for a loopback host, not cache.example.net" },
         { ["RateLimit:Redis:Host=127.0.0.1", "RateLimit:Redis:Port=0", Secret], "RateLimit:Redis:Port must be from 1 to 65535; it is 0." },
         { ["RateLimit:Redis:Host=127.0.0.1", "RateLimit:Redis:Authentication=Password", Secret], "RateLimit:Redis:Authentication=Password needs RateLimit:Redis:Password." },

@@ -153,6 +153,21 @@ public sealed class SharedRateLimitTests(RedisFixture redis) : IClassFixture<Red
         Assert.False(((SharedCallerRateLimiter)limiter).IsShared);
     }
 
+    [Fact]
+    public async Task A_request_that_goes_away_during_its_check_is_answered_by_the_instance_s_own_bucket_not_an_exception_nor_a_fallback()
+    {
+        using var app = new TestApp(Shared("cancelled"));
+        using var fallbacks = new MetricCollector<long>(app.Get<IMeterFactory>(), TelemetryNames.MeterName, TelemetryNames.RateLimitFallbacks);
+        var limiter = app.Get<ICallerRateLimiter>();
+        await ConnectedAsync(app);
+
+        var decided = await limiter.AcquireAsync(Bob, new CancellationToken(canceled: true));
+
+        Assert.Null(decided);
+        Assert.Empty(fallbacks.GetMeasurementSnapshot());
+        Assert.True(((SharedCallerRateLimiter)limiter).IsShared);
+    }
+
     private static async Task<ApiProblem> RefusalAsync(TestApp app, CallerIdentity caller)
     {
         using (app)

@@ -49,8 +49,15 @@ internal sealed partial class RateLimitOptionsValidator : IValidateOptions<RateL
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+    private const string UnresolvedKeyVaultReference = "@Microsoft.KeyVault(";
+
     private static void ValidateShared(SharedRateLimitOptions redis, List<string> failures)
     {
+        if (Uri.CheckHostName(redis.Host) == UriHostNameType.Unknown)
+        {
+            failures.Add($"{SharedKey(nameof(redis.Host))} must be a host name or an IP address, without a scheme or a port (the port is {SharedKey(nameof(redis.Port))}); it is '{redis.Host}'.");
+        }
+
         if (redis.Port is < 1 or > 65535)
         {
             failures.Add($"{SharedKey(nameof(redis.Port))} must be from 1 to 65535; it is {redis.Port}.");
@@ -75,6 +82,12 @@ internal sealed partial class RateLimitOptionsValidator : IValidateOptions<RateL
         if ((redis.KeySecret?.Length ?? 0) < MinKeySecretLength)
         {
             failures.Add($"{SharedKey(nameof(redis.KeySecret))} must be at least {MinKeySecretLength} characters, the same on every instance (e.g. the output of `openssl rand -base64 32`): bucket names are an HMAC of the caller with it.");
+        }
+        else if (redis.KeySecret!.StartsWith(UnresolvedKeyVaultReference, StringComparison.OrdinalIgnoreCase))
+        {
+            // The platform hands an app the reference's own text when it cannot resolve it: a key anyone reading the
+            // site's configuration knows would make the bucket names reversible.
+            failures.Add($"{SharedKey(nameof(redis.KeySecret))} is a Key Vault reference the platform could not resolve: the app's identity needs Key Vault Secrets User on the vault and the secret must exist (postprovision writes it; docs/deployment.md). Fix the reference, then restart the app.");
         }
 
         if (!string.IsNullOrEmpty(redis.KeyPrefix) && !KeyPrefixPattern().IsMatch(redis.KeyPrefix))

@@ -33,15 +33,12 @@ internal sealed partial class RenewingRedisCredentials : DefaultOptionsProvider,
         _source = source;
         _timeProvider = timeProvider;
         _logger = logger;
-        _timer = timeProvider.CreateTimer(_ => _ = RenewAsync(CancellationToken.None), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = timeProvider.CreateTimer(_ => _ = RenewOnScheduleAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public override string? User => _current?.User;
 
     public override string? Password => _current?.Password;
-
-    /// <summary>When the current credential is renewed next; null before the first one.</summary>
-    public DateTimeOffset? NextRenewal { get; private set; }
 
     /// <summary>The multiplexer whose live connections get AUTH after each renewal.</summary>
     public void Attach(IConnectionMultiplexer multiplexer) => _multiplexer = multiplexer;
@@ -89,8 +86,19 @@ internal sealed partial class RenewingRedisCredentials : DefaultOptionsProvider,
 
     private void Schedule(DateTimeOffset at)
     {
-        NextRenewal = at;
         _timer.Change(at - _timeProvider.GetUtcNow(), Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task RenewOnScheduleAsync()
+    {
+        try
+        {
+            await RenewAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The app is stopping: the timer fired as the credentials or the connection went away. Nothing to renew for.
+        }
     }
 
     private async Task AuthenticateLiveConnectionsAsync(RedisCredential credential)

@@ -72,19 +72,32 @@ internal sealed partial class SharedCallerRateLimiter : ICallerRateLimiter, IDis
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The request went away: a probe it carried must not keep the others from trying.
+            // The request went away: a probe it carried must not keep the others from trying, and the answer nobody
+            // reads comes from this instance's own bucket rather than an exception (which would be a 500).
             Volatile.Write(ref _probing, 0);
-            throw;
+            Observe(check);
+            return await _fallback.AcquireAsync(caller, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!_connection.Connected.IsCompleted)
+        {
+            // The instance's first connection is still opening (on a cold instance an Entra token, TLS and AUTH take
+            // longer than a check's bound): its own bucket decides, not counted as a fallback, or every scale-out
+            // would raise the fallback alert. A first connection that fails is a fallback like any other.
+            Observe(check);
+            return await _fallback.AcquireAsync(caller, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            // A check abandoned at its bound may still fail later: observed here, it never surfaces as unobserved.
-            _ = check.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Observe(check);
             var failure = FailureClasses.Of(exception);
             Failed(failure, exception);
             return await FallBackAsync(caller, failure, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A check abandoned at its bound may still fail later: observed here, it never surfaces as unobserved.</summary>
+    private static void Observe(Task<RateLimitLease> check) =>
+        _ = check.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private async Task<RateLimitLease> AcquireSharedAsync(string bucket)
     {

@@ -77,24 +77,23 @@ internal sealed class SharedRateLimitConnection : IHostedService, IAsyncDisposab
         return multiplexer;
     }
 
+    // The credentials first: a renewal must not start on a connection being disposed.
     public async ValueTask DisposeAsync()
     {
+        _credentials?.Dispose();
         if (await CreatedAsync().ConfigureAwait(false) is { } multiplexer)
         {
             await multiplexer.DisposeAsync().ConfigureAwait(false);
         }
-
-        _credentials?.Dispose();
     }
 
     public void Dispose()
     {
+        _credentials?.Dispose();
         if (CreatedAsync().GetAwaiter().GetResult() is { } multiplexer)
         {
             multiplexer.Dispose();
         }
-
-        _credentials?.Dispose();
     }
 
     private async Task<IConnectionMultiplexer?> CreatedAsync()

@@ -231,9 +231,17 @@ function parseBaseUrl(baseUrl: string | URL): URL {
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw new TypeError("TokenSource: baseUrl must be an absolute http(s) URL, the service's /api base, e.g. https://<your-function-app>.azurewebsites.net/api");
   }
+  // The user's access token travels with every call: in clear only to this machine (a local run of the service).
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new TypeError("TokenSource: baseUrl must use https unless it is this machine (localhost, 127.0.0.1, [::1]): the access token would cross the network in clear");
+  }
   // Relative resolution of "token" keeps the last path segment only if the base ends with a slash.
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 // Permissions are a set: the same ones in another order are the same request.

@@ -333,6 +333,7 @@ describe("options are checked when the source is made", () => {
   const cases: Array<[string, Partial<TokenSourceOptions>, RegExp]> = [
     ["a relative base URL", { baseUrl: "/api" }, /baseUrl must be an absolute http\(s\) URL/],
     ["a base URL of another scheme", { baseUrl: "ftp://tokens.example.test/api" }, /baseUrl/],
+    ["plain http to another machine", { baseUrl: "http://tokens.example.test/api" }, /baseUrl must use https unless it is this machine/],
     ["a lifetime under 60 s", { ttlSeconds: 30 }, /ttlSeconds must be a whole number of seconds, 60 or more/],
     ["a fractional lifetime", { ttlSeconds: 90.5 }, /ttlSeconds/],
     ["a negative minimum validity", { minValiditySeconds: -1 }, /minValiditySeconds/],
@@ -344,6 +345,11 @@ describe("options are checked when the source is made", () => {
   for (const [name, options, message] of cases) {
     test(name, () => {
       assert.throws(() => new TokenSource({ baseUrl, ...options }), message);
+    });
+  }
+  for (const local of ["http://localhost:7071/api", "http://127.0.0.1:7071/api", "http://[::1]:7071/api"]) {
+    test(`plain http to this machine (${local}) is allowed, for a local run`, () => {
+      new TokenSource({ baseUrl: local }).dispose();
     });
   }
 });
